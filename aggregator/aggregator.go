@@ -1,0 +1,237 @@
+// Package aggregator pulls the configured sources on their schedules,
+// parses, normalizes, tags and deduplicates their items and stores them.
+package aggregator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/egovfeed/egovfeed/aggregator/fetch"
+	"github.com/egovfeed/egovfeed/aggregator/normalize"
+	"github.com/egovfeed/egovfeed/config"
+	"github.com/egovfeed/egovfeed/storage"
+	"github.com/mmcdole/gofeed"
+)
+
+// backoffBase is the wait after the first failure; it doubles with each
+// further failure up to fetch.max_backoff.
+const backoffBase = 5 * time.Minute
+
+// TagFunc returns the Länder an item's text concerns.
+type TagFunc func(title, teaser string) []storage.LandTag
+
+// Options are the aggregator's collaborators.
+type Options struct {
+	Logger *slog.Logger
+	Tag    TagFunc // nil: only configured source Länder
+	// OnCommit, when set, is called after a fetch stored new or changed
+	// items (the republisher re-renders then).
+	OnCommit func()
+	Now      func() time.Time // for tests; time.Now by default
+}
+
+// Aggregator fetches and stores. It is safe for concurrent use.
+type Aggregator struct {
+	cfg      *config.Config
+	store    *storage.Store
+	client   *fetch.Client
+	log      *slog.Logger
+	tag      TagFunc
+	onCommit func()
+	now      func() time.Time
+	sources  []*source
+}
+
+type source struct {
+	cfg     config.Source
+	id      int64
+	running sync.Mutex // one fetch of a source at a time
+}
+
+// Result is the outcome of fetching one source.
+type Result struct {
+	Source      string
+	SourceID    int64
+	Status      int // HTTP status, 0 without a response
+	NotModified bool
+	Skipped     bool      // held off by backoff or Retry-After
+	RetryAfter  time.Time // when Skipped, or after a failure
+	New         int
+	Updated     int
+	Bytes       int64
+	Duration    time.Duration
+	Err         error
+}
+
+// New returns an aggregator for cfg's sources, registering them in store.
+func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Options) (*Aggregator, error) {
+	a := &Aggregator{
+		cfg:   cfg,
+		store: store,
+		client: fetch.New(fetch.Options{
+			Timeout:              cfg.Fetch.Timeout,
+			MaxBody:              int64(cfg.Fetch.MaxBody),
+			UserAgent:            cfg.Fetch.UserAgent,
+			PerHost:              cfg.Fetch.PerHost,
+			AllowPrivateNetworks: cfg.Fetch.AllowPrivateNetworks,
+		}),
+		log:      opts.Logger,
+		tag:      opts.Tag,
+		onCommit: opts.OnCommit,
+		now:      opts.Now,
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	a.log = a.log.With("component", "aggregator")
+	if a.now == nil {
+		a.now = time.Now
+	}
+	scs := make([]storage.SourceConfig, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		scs[i] = storage.SourceConfig{Name: s.Name, URL: s.URL, Land: s.Land}
+	}
+	ids, err := store.SyncSources(ctx, scs)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range cfg.Sources {
+		a.sources = append(a.sources, &source{cfg: s, id: ids[i]})
+	}
+	return a, nil
+}
+
+// FetchAll fetches every source once, concurrently within the configured
+// limits, ignoring backoff when force is set. progress, if not nil, is
+// called after each source (from several goroutines, serialized).
+func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Result)) []Result {
+	results := make([]Result, len(a.sources))
+	sem := make(chan struct{}, a.cfg.Fetch.Concurrency)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for i, src := range a.sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				results[i] = Result{Source: src.cfg.Name, SourceID: src.id, Err: ctx.Err()}
+				return
+			}
+			results[i] = a.fetchSource(ctx, src, force)
+			<-sem
+			if progress != nil {
+				mu.Lock()
+				progress(results[i])
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// fetchSource runs one fetch → parse → normalize → store cycle.
+func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool) Result {
+	res := Result{Source: src.cfg.Name, SourceID: src.id}
+	if !src.running.TryLock() {
+		res.Skipped = true
+		return res
+	}
+	defer src.running.Unlock()
+
+	state, err := a.store.SourceByID(ctx, src.id)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	start := a.now()
+	if !force && start.Before(state.RetryAfter) {
+		res.Skipped, res.RetryAfter = true, state.RetryAfter
+		return res
+	}
+	rec := storage.Fetch{SourceID: src.id, StartedAt: start}
+	var items []storage.NewItem
+	resp, err := a.client.Get(ctx, fetch.Request{URL: src.cfg.URL, ETag: state.ETag, LastModified: state.LastModified})
+	if err == nil {
+		rec.Status = resp.StatusCode
+		rec.Bytes = int64(len(resp.Body))
+		rec.ETag, rec.LastModified = resp.ETag, resp.LastModified
+		rec.NotModified = resp.NotModified
+		if !resp.NotModified {
+			items, rec.FeedTitle, rec.FeedLink, err = a.parse(src, resp, start)
+		}
+	}
+	res.Status, res.Bytes, res.NotModified = rec.Status, rec.Bytes, rec.NotModified
+	if err != nil {
+		var he *fetch.HTTPError
+		var retry time.Duration
+		if errors.As(err, &he) {
+			rec.Status, res.Status = he.StatusCode, he.StatusCode
+			retry = he.RetryAfter
+		}
+		retry = max(retry, a.backoff(state.ConsecutiveFailures+1))
+		rec.RetryAfter = start.Add(min(retry, a.cfg.Fetch.MaxBackoff))
+		rec.Err = err.Error()
+		res.Err, res.RetryAfter = fmt.Errorf("fetch source %q: %w", src.cfg.Name, err), rec.RetryAfter
+	}
+	rec.Duration = a.now().Sub(start)
+	res.Duration = rec.Duration
+	// Store even when ctx is done: a fetched body is not thrown away.
+	st, serr := a.store.SaveFetch(context.WithoutCancel(ctx), rec, src.cfg.URL, items, a.now())
+	if serr != nil {
+		res.Err = errors.Join(res.Err, serr)
+		return res
+	}
+	res.New, res.Updated = st.New, st.Updated
+	if (st.New > 0 || st.Updated > 0) && a.onCommit != nil {
+		a.onCommit()
+	}
+	a.log.Debug("fetched", "source", src.cfg.Name, "status", res.Status, "new", st.New, "updated", st.Updated,
+		"bytes", res.Bytes, "duration", res.Duration, "error", rec.Err)
+	return res
+}
+
+// ErrNotAFeed wraps parse failures of bodies that are not feeds.
+var ErrNotAFeed = errors.New("not a feed")
+
+func (a *Aggregator) parse(src *source, resp *fetch.Response, now time.Time) (items []storage.NewItem, title, link string, err error) {
+	body := normalize.UTF8(resp.Body, resp.ContentType)
+	feed, err := parseFeed(body)
+	if err != nil {
+		return nil, "", "", err
+	}
+	items = a.normalizeFeed(src, feed, resp.URL, now)
+	title = normalize.Title(feed.Title)
+	link, _ = normalize.CanonicalLink(feed.Link, nil)
+	return items, title, link, nil
+}
+
+// parseFeed parses RSS, Atom or JSON Feed, turning a panic in the parser
+// (third-party code fed hostile input) into an error.
+func parseFeed(body []byte) (feed *gofeed.Feed, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			feed, err = nil, fmt.Errorf("%w: parser panic: %v", ErrNotAFeed, p)
+		}
+	}()
+	feed, err = gofeed.NewParser().Parse(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
+	}
+	return feed, nil
+}
+
+func (a *Aggregator) backoff(failures int) time.Duration {
+	d := backoffBase
+	for i := 1; i < failures && d < a.cfg.Fetch.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, a.cfg.Fetch.MaxBackoff)
+}

@@ -1,0 +1,424 @@
+package aggregator_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/egovfeed/egovfeed/aggregator"
+	"github.com/egovfeed/egovfeed/aggregator/fetch"
+	"github.com/egovfeed/egovfeed/config"
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+// feedServer serves one body with ETag support and counts requests.
+type feedServer struct {
+	body        atomic.Value // []byte
+	contentType string
+	requests    atomic.Int64
+	notModified atomic.Int64
+}
+
+func (f *feedServer) set(body []byte) { f.body.Store(body) }
+
+func (f *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.requests.Add(1)
+	body := f.body.Load().([]byte)
+	etag := fmt.Sprintf(`"%x"`, len(body)*31+int(body[len(body)/2]))
+	if r.Header.Get("If-None-Match") == etag {
+		f.notModified.Add(1)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	ct := f.contentType
+	if ct == "" {
+		ct = "application/rss+xml"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("ETag", etag)
+	w.Write(body)
+}
+
+func serveFile(t *testing.T, name, contentType string) (*feedServer, string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serveBytes(t, b, contentType)
+}
+
+func serveBytes(t *testing.T, b []byte, contentType string) (*feedServer, string) {
+	t.Helper()
+	fs := &feedServer{contentType: contentType}
+	fs.set(b)
+	srv := httptest.NewServer(fs)
+	t.Cleanup(srv.Close)
+	return fs, srv.URL + "/feed"
+}
+
+type harness struct {
+	cfg   *config.Config
+	store *storage.Store
+	agg   *aggregator.Aggregator
+	now   time.Time
+}
+
+// newHarness builds config → store → aggregator over a real SQLite file.
+func newHarness(t *testing.T, edit func(*config.Config), sources ...config.Source) *harness {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Database = filepath.Join(t.TempDir(), "test.db")
+	cfg.Fetch.AllowPrivateNetworks = true // every test source is on loopback
+	cfg.Fetch.Timeout = 5 * time.Second
+	cfg.Sources = sources
+	if edit != nil {
+		edit(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	store, err := storage.Open(ctx, cfg.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	h := &harness{cfg: &cfg, store: store, now: time.Date(2025, 2, 11, 12, 0, 0, 0, time.UTC)}
+	h.agg, err = aggregator.New(ctx, &cfg, store, aggregator.Options{Now: func() time.Time { return h.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func (h *harness) fetch(t *testing.T) map[string]aggregator.Result {
+	t.Helper()
+	out := map[string]aggregator.Result{}
+	for _, r := range h.agg.FetchAll(context.Background(), false, nil) {
+		out[r.Source] = r
+	}
+	return out
+}
+
+func (h *harness) items(t *testing.T) []storage.Item {
+	t.Helper()
+	items, err := h.store.Items(context.Background(), storage.Query{WithDuplicates: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+func src(name, url, land string) config.Source { return config.Source{Name: name, URL: url, Land: land} }
+
+func TestFormats(t *testing.T) {
+	tests := []struct {
+		file, contentType string
+		wantTitles        []string
+		wantTeaser        string
+		wantLink          string
+	}{
+		{"rss2.xml", "", []string{"Landkreis Harburg & Hamburg: Gemeinsames Portal", "Lüneburg: Digitale Bauanträge ab März"},
+			"Ein gemeinsames Serviceportal geht an den Start.", "https://www.niedersachsen.example/presse/portal.html"},
+		{"rss1.xml", "", []string{"Erfurt: E-Akte in allen Ressorts"},
+			"Die Landesverwaltung arbeitet nun durchgehend mit der elektronischen Akte.", "https://www.thueringen.example/m/1"},
+		{"atom.xml", "application/atom+xml", []string{"Neues Bürgerportal online"},
+			"Über 200 Verwaltungsleistungen sind ab sofort digital verfügbar.", "https://www.musterhausen.example/news/1"},
+		{"latin1.xml", "application/rss+xml", []string{"München: Straßenverkehrsamt „digital“"},
+			"Die Kfz-Zulassung funktioniert jetzt vollständig online.", "https://www.bayern.example/a"},
+		{"latin1-nodecl.xml", "application/rss+xml; charset=ISO-8859-1", []string{"München: Straßenverkehrsamt „digital“"},
+			"Die Kfz-Zulassung funktioniert jetzt vollständig online.", "https://www.bayern.example/a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			_, u := serveFile(t, tt.file, tt.contentType)
+			h := newHarness(t, nil, src("S", u, "DE-NI"))
+			res := h.fetch(t)["S"]
+			if res.Err != nil {
+				t.Fatal(res.Err)
+			}
+			items := h.items(t)
+			var titles []string
+			for _, it := range items {
+				titles = append(titles, it.Title)
+			}
+			if strings.Join(titles, "|") != strings.Join(tt.wantTitles, "|") {
+				t.Errorf("titles = %q, want %q", titles, tt.wantTitles)
+			}
+			first := items[0]
+			if first.Teaser != tt.wantTeaser {
+				t.Errorf("teaser = %q, want %q", first.Teaser, tt.wantTeaser)
+			}
+			if first.Link != tt.wantLink {
+				t.Errorf("link = %q, want %q", first.Link, tt.wantLink)
+			}
+			if len(first.Lands) != 1 || first.Lands[0].Land != "DE-NI" || first.Lands[0].Rule != "source" {
+				t.Errorf("lands = %+v, want the source's DE-NI", first.Lands)
+			}
+			if !first.DateFromSource || first.Published.Location() != time.UTC {
+				t.Errorf("published = %v (from source %v), want the feed's date in UTC", first.Published, first.DateFromSource)
+			}
+		})
+	}
+}
+
+func TestNormalizedRSSItem(t *testing.T) {
+	_, u := serveFile(t, "rss2.xml", "")
+	h := newHarness(t, nil, src("S", u, ""))
+	h.fetch(t)
+	it, err := h.store.ItemByKey(context.Background(), storage.ItemKey(u, "nds-2025-001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Bauherren können ihre Anträge in der Hansestadt künftig vollständig online einreichen. Die Bauaufsicht rechnet mit \"deutlich\" kürzeren Bearbeitungszeiten."; it.Teaser != want {
+		t.Errorf("teaser = %q\nwant %q", it.Teaser, want)
+	}
+	if want := "https://www.niedersachsen.example/presse/bauantraege.html?id=7"; it.Link != want {
+		t.Errorf("link = %q, want %q", it.Link, want)
+	}
+	if !strings.Contains(it.OrigLink, "utm_source=rss") {
+		t.Errorf("orig link %q lost its original form", it.OrigLink)
+	}
+	if want := time.Date(2025, 2, 3, 8, 30, 0, 0, time.UTC); !it.Published.Equal(want) {
+		t.Errorf("published = %v, want %v", it.Published, want)
+	}
+}
+
+func TestConditionalGet(t *testing.T) {
+	fs, u := serveFile(t, "rss2.xml", "")
+	h := newHarness(t, nil, src("S", u, ""))
+	if r := h.fetch(t)["S"]; r.New != 2 || r.Err != nil {
+		t.Fatalf("first fetch: %+v", r)
+	}
+	before, _ := h.store.Count(context.Background())
+	r := h.fetch(t)["S"]
+	if !r.NotModified || r.New != 0 || r.Updated != 0 || r.Err != nil {
+		t.Fatalf("second fetch = %+v, want 304", r)
+	}
+	if fs.notModified.Load() != 1 {
+		t.Errorf("server saw %d conditional hits, want 1", fs.notModified.Load())
+	}
+	after, _ := h.store.Count(context.Background())
+	if after.Items != before.Items || after.Fetches != before.Fetches+1 {
+		t.Errorf("304 wrote more than a fetch record: before %+v after %+v", before, after)
+	}
+}
+
+func TestChangedItemUpdates(t *testing.T) {
+	body, _ := os.ReadFile("testdata/rss2.xml")
+	fs, u := serveBytes(t, body, "")
+	h := newHarness(t, nil, src("S", u, ""))
+	h.fetch(t)
+	key := storage.ItemKey(u, "nds-2025-001")
+	orig, _ := h.store.ItemByKey(context.Background(), key)
+
+	// Unchanged body with a new ETag: nothing is written.
+	fs.set(append(body, '\n'))
+	h.now = h.now.Add(time.Hour)
+	if r := h.fetch(t)["S"]; r.New != 0 || r.Updated != 0 {
+		t.Fatalf("unchanged refetch: %+v", r)
+	}
+	same, _ := h.store.ItemByKey(context.Background(), key)
+	if !same.Updated.Equal(orig.Updated) {
+		t.Errorf("unchanged item's updated moved from %v to %v", orig.Updated, same.Updated)
+	}
+
+	fs.set([]byte(strings.Replace(string(body), "Digitale Bauanträge ab März", "Digitale Bauanträge ab April", 1)))
+	h.now = h.now.Add(time.Hour)
+	if r := h.fetch(t)["S"]; r.New != 0 || r.Updated != 1 {
+		t.Fatalf("changed refetch: %+v, want 1 updated", r)
+	}
+	got, _ := h.store.ItemByKey(context.Background(), key)
+	if got.Title != "Lüneburg: Digitale Bauanträge ab April" || !got.Updated.Equal(h.now) || got.ID != orig.ID {
+		t.Errorf("after update: %+v", got)
+	}
+	if !got.Published.Equal(orig.Published) {
+		t.Errorf("published moved from %v to %v: edited items must keep their place", orig.Published, got.Published)
+	}
+}
+
+func TestGUIDlessItems(t *testing.T) {
+	feed := `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://a.example/</link>
+<item><title>Mit Link</title><link>https://a.example/x?utm_campaign=1</link></item>
+<item><title>Ohne alles</title><description>Nur Text</description></item>
+<item><title>Ohne alles</title><description>Nur Text</description></item>
+</channel></rss>`
+	fs, u := serveBytes(t, []byte(feed), "")
+	h := newHarness(t, nil, src("S", u, ""))
+	if r := h.fetch(t)["S"]; r.New != 2 {
+		t.Fatalf("new = %d, want 2 (the repeated GUID-less item is one item)", r.New)
+	}
+	fs.set([]byte(feed + " "))
+	if r := h.fetch(t)["S"]; r.New != 0 || r.Updated != 0 {
+		t.Fatalf("refetch stored %+v, want nothing: GUID-less keys must be stable", r)
+	}
+	if _, err := h.store.ItemByKey(context.Background(), storage.ItemKey(u, "https://a.example/x")); err != nil {
+		t.Errorf("GUID-less item with link not keyed by its canonical link: %v", err)
+	}
+}
+
+func TestDuplicateAcrossSources(t *testing.T) {
+	a := `<?xml version="1.0"?><rss version="2.0"><channel><title>A</title><link>https://a.example/</link>
+<item><title>Landesportal: Neues Gesetz</title><link>https://land.example/p/1</link><guid>a1</guid></item></channel></rss>`
+	b := `<?xml version="1.0"?><rss version="2.0"><channel><title>B</title><link>https://b.example/</link>
+<item><title>Neues Gesetz (Kopie)</title><link>https://LAND.example/p/1?utm_source=b#x</link><guid>b1</guid></item></channel></rss>`
+	_, ua := serveBytes(t, []byte(a), "")
+	_, ub := serveBytes(t, []byte(b), "")
+	h := newHarness(t, nil, src("A", ua, "DE-HE"))
+	h.fetch(t)
+	h2 := newHarnessOn(t, h, src("A", ua, "DE-HE"), src("B", ub, ""))
+	h2.fetch(t)
+	all := h2.items(t)
+	if len(all) != 2 {
+		t.Fatalf("stored %d items, want both kept", len(all))
+	}
+	visible, _ := h2.store.Items(context.Background(), storage.Query{})
+	if len(visible) != 1 || visible[0].SourceName != "A" {
+		t.Fatalf("visible = %+v, want only the first source's item", visible)
+	}
+	for _, it := range all {
+		if it.SourceName == "B" && it.DuplicateOf != visible[0].ID {
+			t.Errorf("B's copy duplicate_of = %d, want %d", it.DuplicateOf, visible[0].ID)
+		}
+	}
+}
+
+// newHarnessOn reuses h's database with another source list.
+func newHarnessOn(t *testing.T, h *harness, sources ...config.Source) *harness {
+	t.Helper()
+	cfg := *h.cfg
+	cfg.Sources = sources
+	h2 := &harness{cfg: &cfg, store: h.store, now: h.now}
+	var err error
+	h2.agg, err = aggregator.New(context.Background(), &cfg, h.store, aggregator.Options{Now: func() time.Time { return h2.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h2
+}
+
+func TestFailures(t *testing.T) {
+	good, _ := os.ReadFile("testdata/rss2.xml")
+	big := []byte("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>" + strings.Repeat("x", 300<<10) + "</title></channel></rss>")
+	handlers := map[string]http.HandlerFunc{
+		"429": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "7200")
+			w.WriteHeader(http.StatusTooManyRequests)
+		},
+		"timeout": func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+		},
+		"oversized": func(w http.ResponseWriter, r *http.Request) { w.Write(big) },
+		"loop": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
+		},
+		"malformed": func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>kaputt</title><item><title>a</item></channel>`))
+		},
+	}
+	mux := http.NewServeMux()
+	for name, hf := range handlers {
+		mux.Handle("/"+name+"/", hf)
+	}
+	mux.HandleFunc("/good/", func(w http.ResponseWriter, r *http.Request) { w.Write(good) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	sources := []config.Source{src("good", srv.URL+"/good/", "")}
+	for name := range handlers {
+		sources = append(sources, src(name, srv.URL+"/"+name+"/", ""))
+	}
+	h := newHarness(t, func(c *config.Config) {
+		c.Fetch.Timeout = 500 * time.Millisecond
+		c.Fetch.MaxBody = 256 << 10
+	}, sources...)
+	res := h.fetch(t)
+
+	if r := res["good"]; r.Err != nil || r.New != 2 {
+		t.Errorf("good source: %+v; one bad source must not break the others", r)
+	}
+	checks := map[string]func(error) bool{
+		"429": func(err error) bool {
+			var he *fetch.HTTPError
+			return errors.As(err, &he) && he.StatusCode == 429 && he.RetryAfter == 2*time.Hour
+		},
+		"timeout":   func(err error) bool { return err != nil && strings.Contains(err.Error(), "Timeout") },
+		"oversized": func(err error) bool { return errors.Is(err, fetch.ErrBodyTooLarge) },
+		"loop":      func(err error) bool { return errors.Is(err, fetch.ErrTooManyRedirects) },
+		"malformed": func(err error) bool { return errors.Is(err, aggregator.ErrNotAFeed) },
+	}
+	for name, ok := range checks {
+		t.Run(name, func(t *testing.T) {
+			r := res[name]
+			if !ok(r.Err) {
+				t.Fatalf("error = %v", r.Err)
+			}
+			st, err := h.store.SourceByID(context.Background(), r.SourceID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.ConsecutiveFailures != 1 || st.LastError == "" {
+				t.Errorf("source state = %+v, want one recorded failure", st)
+			}
+			if !st.RetryAfter.After(h.now) {
+				t.Errorf("retry_after = %v, want a backoff after %v", st.RetryAfter, h.now)
+			}
+			if name == "429" && !st.RetryAfter.Equal(h.now.Add(2*time.Hour)) {
+				t.Errorf("retry_after = %v, want Retry-After honoured (%v)", st.RetryAfter, h.now.Add(2*time.Hour))
+			}
+		})
+	}
+
+	// Backed-off sources are skipped until their time, then retried.
+	res = h.fetch(t)
+	if r := res["loop"]; !r.Skipped {
+		t.Errorf("loop source fetched again during backoff: %+v", r)
+	}
+	h.now = h.now.Add(25 * time.Hour)
+	res = h.fetch(t)
+	if r := res["loop"]; r.Skipped || r.Err == nil {
+		t.Errorf("after the backoff the source must be retried: %+v", r)
+	}
+}
+
+func TestMalformedKeepsStoredItems(t *testing.T) {
+	good, _ := os.ReadFile("testdata/rss2.xml")
+	fs, u := serveBytes(t, good, "")
+	h := newHarness(t, nil, src("S", u, ""))
+	h.fetch(t)
+	fs.set([]byte("<rss><channel><item><title>kaputt"))
+	if r := h.fetch(t)["S"]; r.Err == nil {
+		t.Fatal("malformed body was not reported as a failure")
+	}
+	if n := len(h.items(t)); n != 2 {
+		t.Errorf("%d items after a malformed fetch, want the 2 stored before", n)
+	}
+}
+
+func TestRefusesPrivateAddress(t *testing.T) {
+	_, u := serveFile(t, "rss2.xml", "")
+	redirect := httptest.NewServer(http.RedirectHandler(u, http.StatusFound))
+	t.Cleanup(redirect.Close)
+	h := newHarness(t, func(c *config.Config) { c.Fetch.AllowPrivateNetworks = false },
+		src("direct", u, ""), src("redirected", redirect.URL+"/", ""))
+	for name, r := range h.fetch(t) {
+		if !errors.Is(r.Err, fetch.ErrPrivateAddress) {
+			t.Errorf("%s: error = %v, want ErrPrivateAddress", name, r.Err)
+		}
+	}
+	if n := len(h.items(t)); n != 0 {
+		t.Errorf("stored %d items from a refused address", n)
+	}
+}

@@ -1,0 +1,251 @@
+// Package fetch gets feed bodies over HTTP with the limits a long-running
+// aggregator needs: conditional GET, a whole-request timeout, a body cap
+// after decompression, at most five redirects, per-host politeness and
+// refusal of private addresses checked on the dialed IP.
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// MaxRedirects is how many redirects one fetch follows.
+const MaxRedirects = 5
+
+// Sentinel errors callers branch on (wrapped; test with errors.Is).
+var (
+	ErrBodyTooLarge     = errors.New("response body exceeds the size limit")
+	ErrPrivateAddress   = errors.New("refusing to connect to a private, loopback or link-local address")
+	ErrTooManyRedirects = errors.New("too many redirects")
+)
+
+// HTTPError is a response with a status other than 200 or 304.
+type HTTPError struct {
+	StatusCode int
+	// RetryAfter is the server's Retry-After, zero when absent.
+	RetryAfter time.Duration
+}
+
+func (e *HTTPError) Error() string {
+	s := fmt.Sprintf("HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.RetryAfter > 0 {
+		s += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
+	return s
+}
+
+// Options configure a Client.
+type Options struct {
+	Timeout              time.Duration // whole request, body included
+	MaxBody              int64         // bytes after decompression
+	UserAgent            string
+	PerHost              int // requests at once to one host
+	AllowPrivateNetworks bool
+}
+
+// Client fetches feeds. One Client, and so one connection pool, serves
+// the whole process; it is safe for concurrent use.
+type Client struct {
+	hc   *http.Client
+	opts Options
+
+	mu    sync.Mutex
+	hosts map[string]chan struct{}
+}
+
+// New returns a Client with opts.
+func New(opts Options) *Client {
+	if opts.PerHost < 1 {
+		opts.PerHost = 1
+	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if !opts.AllowPrivateNetworks {
+		// Control runs after DNS resolution on the address actually
+		// dialed, so neither DNS rebinding nor a redirect gets around it.
+		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return fmt.Errorf("%w: %s", ErrPrivateAddress, address)
+			}
+			if !Public(ap.Addr()) {
+				return fmt.Errorf("%w: %s", ErrPrivateAddress, ap.Addr())
+			}
+			return nil
+		}
+	}
+	tr := &http.Transport{
+		Proxy:                  nil, // a proxy would defeat the dial-time address check
+		DialContext:            dialer.DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           256,
+		MaxIdleConnsPerHost:    opts.PerHost,
+		MaxConnsPerHost:        opts.PerHost,
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ResponseHeaderTimeout:  opts.Timeout,
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+	c := &Client{
+		opts:  opts,
+		hosts: map[string]chan struct{}{},
+		hc: &http.Client{
+			Transport: tr,
+			Timeout:   opts.Timeout,
+			CheckRedirect: func(req *http.Request, via []*http.Request) error {
+				if len(via) > MaxRedirects {
+					return fmt.Errorf("%w (%d)", ErrTooManyRedirects, len(via)-1)
+				}
+				return nil
+			},
+		},
+	}
+	return c
+}
+
+// Public reports whether addr is an address a public feed may live at.
+func Public(addr netip.Addr) bool {
+	addr = addr.Unmap()
+	if addr.IsLoopback() || addr.IsPrivate() || addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast() ||
+		addr.IsInterfaceLocalMulticast() || addr.IsMulticast() || addr.IsUnspecified() {
+		return false
+	}
+	for _, p := range nonPublic {
+		if p.Contains(addr) {
+			return false
+		}
+	}
+	return true
+}
+
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"), // carrier-grade NAT
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
+}
+
+// Request is one conditional fetch.
+type Request struct {
+	URL          string
+	ETag         string
+	LastModified string
+}
+
+// Response is a successful fetch: 200 with a body, or 304.
+type Response struct {
+	StatusCode   int
+	NotModified  bool
+	Body         []byte
+	ContentType  string
+	ETag         string
+	LastModified string
+	URL          string // after redirects
+}
+
+// Get fetches req.URL. Non-2xx/304 statuses return *HTTPError.
+func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return nil, fmt.Errorf("fetch: %w", err)
+	}
+	release, err := c.acquireHost(ctx, u.Host)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetch: %w", err)
+	}
+	hreq.Header.Set("User-Agent", c.opts.UserAgent)
+	hreq.Header.Set("Accept", "application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+	if req.ETag != "" {
+		hreq.Header.Set("If-None-Match", req.ETag)
+	}
+	if req.LastModified != "" {
+		hreq.Header.Set("If-Modified-Since", req.LastModified)
+	}
+	resp, err := c.hc.Do(hreq)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+
+	out := &Response{
+		StatusCode:   resp.StatusCode,
+		ContentType:  resp.Header.Get("Content-Type"),
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+		URL:          resp.Request.URL.String(),
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		out.NotModified = true
+		// Keep the validators we sent when the 304 repeats none.
+		if out.ETag == "" {
+			out.ETag = req.ETag
+		}
+		if out.LastModified == "" {
+			out.LastModified = req.LastModified
+		}
+		return out, nil
+	case resp.StatusCode != http.StatusOK:
+		// Drain a little so the connection can be reused.
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return nil, &HTTPError{StatusCode: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	}
+	// The transport has already undone gzip, so the limit counts
+	// decompressed bytes and a gzip bomb stops at MaxBody.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(body)) > c.opts.MaxBody {
+		return nil, fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, c.opts.MaxBody)
+	}
+	out.Body = body
+	return out, nil
+}
+
+func (c *Client) acquireHost(ctx context.Context, host string) (func(), error) {
+	c.mu.Lock()
+	sem, ok := c.hosts[host]
+	if !ok {
+		sem = make(chan struct{}, c.opts.PerHost)
+		c.hosts[host] = sem
+	}
+	c.mu.Unlock()
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

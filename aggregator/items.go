@@ -1,0 +1,114 @@
+package aggregator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/egovfeed/egovfeed/aggregator/normalize"
+	"github.com/egovfeed/egovfeed/storage"
+	"github.com/mmcdole/gofeed"
+)
+
+// titleFallbackMax bounds a title made from the teaser of an untitled item.
+const titleFallbackMax = 100
+
+// normalizeFeed turns a parsed feed into items ready to store. feedURL is
+// the URL the body came from, after redirects.
+func (a *Aggregator) normalizeFeed(src *source, feed *gofeed.Feed, feedURL string, now time.Time) []storage.NewItem {
+	base, _ := url.Parse(feedURL)
+	if l, err := normalize.CanonicalLink(feed.Link, base); err == nil {
+		base, _ = url.Parse(l)
+	}
+	items := make([]storage.NewItem, 0, len(feed.Items))
+	seen := make(map[string]bool, len(feed.Items))
+	for _, fi := range feed.Items {
+		if fi == nil {
+			continue
+		}
+		it := a.normalizeItem(src, fi, base, now)
+		if it.GUID == "" || seen[it.GUID] {
+			// A feed repeating a GUID means one item; the first wins.
+			continue
+		}
+		seen[it.GUID] = true
+		items = append(items, it)
+	}
+	return items
+}
+
+func (a *Aggregator) normalizeItem(src *source, fi *gofeed.Item, base *url.URL, now time.Time) storage.NewItem {
+	var it storage.NewItem
+	it.OrigLink = strings.TrimSpace(fi.Link)
+	if it.OrigLink == "" && len(fi.Links) > 0 {
+		it.OrigLink = strings.TrimSpace(fi.Links[0])
+	}
+	if l, err := normalize.CanonicalLink(it.OrigLink, base); err == nil {
+		it.Link = l
+		if abs, err := base.Parse(it.OrigLink); err == nil {
+			it.OrigLink = abs.String()
+		}
+	} else {
+		it.OrigLink = ""
+	}
+
+	body := fi.Description
+	if strings.TrimSpace(body) == "" {
+		body = fi.Content
+	}
+	it.Teaser = normalize.Teaser(body, normalize.TeaserMax)
+	it.Title = normalize.Title(fi.Title)
+	if it.Title == "" {
+		it.Title = normalize.Cut(it.Teaser, titleFallbackMax)
+	}
+
+	switch guid := normalize.Text(fi.GUID); {
+	case guid != "":
+		it.GUID = guid
+	case it.Link != "":
+		it.GUID = it.Link
+	case it.Title != "" || it.Teaser != "":
+		h := sha256.Sum256([]byte(it.Title + "\x00" + it.Teaser))
+		it.GUID = "sha256:" + hex.EncodeToString(h[:16])
+	}
+
+	it.Published, it.DateFromSource = itemDate(fi, now)
+	it.Lands = a.tags(src, it.Title, it.Teaser)
+	return it
+}
+
+// itemDate picks the item's date: published, else updated, else a German
+// date string; implausible dates count as missing (first-seen is used).
+func itemDate(fi *gofeed.Item, now time.Time) (time.Time, bool) {
+	for _, t := range []*time.Time{fi.PublishedParsed, fi.UpdatedParsed} {
+		if t != nil && normalize.PlausibleDate(*t, now) {
+			return t.UTC(), true
+		}
+	}
+	for _, s := range []string{fi.Published, fi.Updated} {
+		if t, ok := normalize.GermanDate(s); ok && normalize.PlausibleDate(t, now) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// tags merges the source's configured Land with the tags found in text.
+func (a *Aggregator) tags(src *source, title, teaser string) []storage.LandTag {
+	var out []storage.LandTag
+	if src.cfg.Land != "" {
+		out = append(out, storage.LandTag{Land: src.cfg.Land, Rule: "source", Evidence: src.cfg.Name})
+	}
+	if a.tag == nil || !src.cfg.TagsFromContent() {
+		return out
+	}
+	for _, t := range a.tag(title, teaser) {
+		if t.Land == src.cfg.Land {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}

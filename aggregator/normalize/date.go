@@ -1,0 +1,78 @@
+package normalize
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Berlin must resolve on machines without zoneinfo
+)
+
+// Berlin is the zone German sources mean when they give none.
+var Berlin = mustLoad("Europe/Berlin")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+var germanMonths = map[string]time.Month{
+	"januar": 1, "jan": 1, "jänner": 1, "februar": 2, "feb": 2, "märz": 3, "maerz": 3, "mär": 3, "mrz": 3,
+	"april": 4, "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
+	"september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+	"dezember": 12, "dez": 12,
+}
+
+var (
+	// "Montag, 13. Januar 2025 - 10:30", "13. Jan. 2025, 10:30 Uhr", "13. Januar 2025"
+	germanLong = regexp.MustCompile(`(?i)(\d{1,2})\.\s*([a-zäöü]+)\.?\s+(\d{4})(?:\D+?(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?`)
+	// "13.01.2025 10:30", "13.01.2025"
+	germanNumeric = regexp.MustCompile(`(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\D+?(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?`)
+)
+
+// GermanDate parses the German date forms some Land portals emit, in
+// Europe/Berlin time, and returns it in UTC.
+func GermanDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if m := germanLong.FindStringSubmatch(s); m != nil {
+		mon, ok := germanMonths[strings.ToLower(m[2])]
+		if !ok {
+			return time.Time{}, false
+		}
+		return build(m[3], int(mon), m[1], m[4], m[5], m[6])
+	}
+	if m := germanNumeric.FindStringSubmatch(s); m != nil {
+		mon, _ := strconv.Atoi(m[2])
+		return build(m[3], mon, m[1], m[4], m[5], m[6])
+	}
+	return time.Time{}, false
+}
+
+func build(year string, month int, day, hour, min, sec string) (time.Time, bool) {
+	y, _ := strconv.Atoi(year)
+	d, _ := strconv.Atoi(day)
+	h, _ := strconv.Atoi(hour)
+	mi, _ := strconv.Atoi(min)
+	se, _ := strconv.Atoi(sec)
+	if month < 1 || month > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(month), d, h, mi, se, 0, Berlin)
+	if t.Day() != d { // 31. Februar
+		return time.Time{}, false
+	}
+	return t.UTC(), true
+}
+
+// Earliest is the oldest date accepted from a feed; older ones (often the
+// Unix epoch of an empty field) are treated as missing.
+var Earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// PlausibleDate reports whether t may be used as an item's date at now:
+// not missing, not before Earliest, not more than a day in the future.
+func PlausibleDate(t, now time.Time) bool {
+	return !t.IsZero() && !t.Before(Earliest) && !t.After(now.Add(24*time.Hour))
+}

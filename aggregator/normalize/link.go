@@ -1,0 +1,93 @@
+package normalize
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+)
+
+// ErrBadLink is returned for links that are not absolute http(s) URLs
+// after resolution.
+var ErrBadLink = errors.New("not an http(s) link")
+
+// trackingParams are query parameters that identify a campaign or a
+// click, not a document. Prefixes end with "_" or ".".
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "dclid": true, "gbraid": true, "wbraid": true, "msclkid": true,
+	"mc_cid": true, "mc_eid": true, "yclid": true, "igshid": true, "_hsenc": true, "_hsmi": true,
+	"mkt_tok": true, "oly_anon_id": true, "oly_enc_id": true, "vero_id": true, "wickedid": true,
+	"twclid": true, "ttclid": true, "srsltid": true, "ref_src": true, "s_cid": true,
+}
+
+var trackingPrefixes = []string{"utm_", "pk_", "piwik_", "mtm_", "matomo_", "wt_", "wt.", "ga_", "hsa_"}
+
+func isTracking(key string) bool {
+	k := strings.ToLower(key)
+	if trackingParams[k] {
+		return true
+	}
+	for _, p := range trackingPrefixes {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanonicalLink resolves raw against base (which may be nil) and returns
+// the canonical form used to recognize the same article across sources:
+// scheme and host lower-cased, default port and fragment dropped,
+// tracking parameters removed, the remaining query kept in order.
+func CanonicalLink(raw string, base *url.URL) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", ErrBadLink
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", ErrBadLink
+	}
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	u.Host = host
+	u.User = nil
+	u.Fragment, u.RawFragment = "", ""
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	if u.RawQuery != "" {
+		parts := strings.Split(u.RawQuery, "&")
+		kept := parts[:0]
+		for _, p := range parts {
+			if p == "" {
+				continue
+			}
+			k, _, _ := strings.Cut(p, "=")
+			if ku, err := url.QueryUnescape(k); err == nil {
+				k = ku
+			}
+			if !isTracking(k) {
+				kept = append(kept, p)
+			}
+		}
+		u.RawQuery = strings.Join(kept, "&")
+	}
+	u.ForceQuery = false
+	return u.String(), nil
+}

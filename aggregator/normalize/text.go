@@ -1,0 +1,180 @@
+// Package normalize turns what feeds send into clean, comparable values:
+// plain-text titles and teasers, canonical links, UTC dates, UTF-8.
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/text/unicode/norm"
+)
+
+// TeaserMax is the longest teaser, in characters, "…" included.
+const TeaserMax = 320
+
+// Title returns s as one line of plain text: tags stripped, entities
+// decoded, invisible and control characters removed, whitespace
+// collapsed, NFC.
+func Title(s string) string {
+	return clean(extractText(s))
+}
+
+// Teaser returns the plain text of an HTML fragment, cut to at most max
+// characters at a sentence boundary where there is one, else at a word
+// boundary; "…" is added only when something was cut.
+func Teaser(fragment string, max int) string {
+	return Cut(clean(extractText(fragment)), max)
+}
+
+// skipped elements carry no readable text.
+var skipped = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Iframe: true,
+	atom.Object: true, atom.Template: true, atom.Svg: true, atom.Math: true,
+	atom.Head: true, atom.Title: true, atom.Select: true, atom.Textarea: true,
+}
+
+// extractText walks s with the HTML tokenizer and keeps the text.
+// Block-level tags become spaces so words on both sides stay apart.
+func extractText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	depth := 0 // inside skipped elements
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			if depth == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if skipped[a] {
+				depth++
+			} else {
+				b.WriteByte(' ')
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if skipped[atom.Lookup(name)] {
+				if depth > 0 {
+					depth--
+				}
+			} else {
+				b.WriteByte(' ')
+			}
+		case html.SelfClosingTagToken:
+			b.WriteByte(' ')
+		}
+	}
+}
+
+// invisible reports characters that have no place in a headline: controls,
+// bidi overrides and isolates (they can reverse displayed text),
+// zero-width characters and other format characters.
+func invisible(r rune) bool {
+	switch r {
+	case '\u00AD': // soft hyphen
+		return true
+	case '\u200D': // zero-width joiner: part of some emoji, harmless
+		return false
+	}
+	return unicode.Is(unicode.Cf, r) || (unicode.IsControl(r) && !unicode.IsSpace(r)) || r == utf8.RuneError
+}
+
+// clean removes invisible characters, collapses whitespace and applies NFC.
+func clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r) || r == '\u00A0':
+			space = b.Len() > 0
+		case invisible(r):
+		default:
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// Text cleans a plain-text value (no HTML interpretation).
+func Text(s string) string { return clean(s) }
+
+// abbreviations end with a period but do not end a sentence.
+var abbreviations = map[string]bool{
+	"z.B.": true, "z.": true, "B.": true, "bzw.": true, "Dr.": true, "Nr.": true, "ca.": true, "u.a.": true,
+	"etc.": true, "St.": true, "Prof.": true, "Abs.": true, "Art.": true, "vgl.": true, "ggf.": true,
+	"inkl.": true, "usw.": true, "Str.": true, "Tel.": true, "d.h.": true, "u.": true, "a.": true,
+	"Mio.": true, "Mrd.": true, "bzgl.": true, "evtl.": true, "Hr.": true, "Fr.": true, "i.": true,
+}
+
+// Cut shortens s to at most max characters (runes).
+func Cut(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	rs := []rune(s)
+	limit := max - 2 // room for " …"
+	// Prefer the last sentence end that keeps at least half the room.
+	for i := limit - 1; i >= limit/2; i-- {
+		if sentenceEnd(rs, i) {
+			return string(rs[:i+1]) + " …"
+		}
+	}
+	for i := limit; i > 0; i-- {
+		if unicode.IsSpace(rs[i]) {
+			return strings.TrimRightFunc(string(rs[:i]), func(r rune) bool {
+				return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '!' && r != '?' && r != ')' && r != '"' && r != '“'
+			}) + " …"
+		}
+	}
+	return string(rs[:limit]) + "…"
+}
+
+// sentenceEnd reports whether rs[i] ends a sentence: . ! or ? followed by
+// a space and an upper-case letter, not after a number or abbreviation.
+func sentenceEnd(rs []rune, i int) bool {
+	r := rs[i]
+	if r != '.' && r != '!' && r != '?' {
+		return false
+	}
+	if i+2 >= len(rs) || !unicode.IsSpace(rs[i+1]) {
+		return false
+	}
+	next := rs[i+2]
+	if !unicode.IsUpper(next) && next != '„' && next != '"' {
+		return false
+	}
+	if r != '.' {
+		return true
+	}
+	start := i
+	for start > 0 && !unicode.IsSpace(rs[start-1]) {
+		start--
+	}
+	word := string(rs[start : i+1])
+	if abbreviations[word] {
+		return false
+	}
+	// "13. Januar", "3. Quartal": an ordinal, not a sentence end.
+	if w := []rune(word); len(w) >= 2 && unicode.IsDigit(w[len(w)-2]) {
+		return false
+	}
+	return true
+}

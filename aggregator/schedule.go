@@ -1,0 +1,69 @@
+package aggregator
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/egovfeed/egovfeed/aggregator/normalize"
+	"github.com/egovfeed/egovfeed/config"
+	"github.com/robfig/cron/v3"
+)
+
+// Run fetches every source once at start-up and then on its cron
+// schedule (interpreted in Europe/Berlin) until ctx is cancelled. A
+// source whose previous run is still going is skipped, never run twice
+// at once. Run returns after in-flight fetches have finished.
+func (a *Aggregator) Run(ctx context.Context) error {
+	c := cron.New(cron.WithLocation(normalize.Berlin), cron.WithParser(cronParser{}))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, a.cfg.Fetch.Concurrency)
+	run := func(src *source) {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		defer func() { <-sem }()
+		res := a.fetchSource(ctx, src, false)
+		if res.Err != nil {
+			a.log.Warn("fetch failed", "source", src.cfg.Name, "error", res.Err, "retry_after", res.RetryAfter)
+		}
+	}
+	for _, src := range a.sources {
+		if _, err := c.AddFunc(a.cfg.EffectiveSchedule(src.cfg), func() { run(src) }); err != nil {
+			return err
+		}
+	}
+	// cron's Stop waits for the jobs it started; wg covers the first round.
+	for _, src := range a.sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run(src)
+		}()
+	}
+	c.Start()
+	<-ctx.Done()
+	<-c.Stop().Done()
+	wg.Wait()
+	return nil
+}
+
+// NextRuns reports when each source (by id) is next due: the later of its
+// next cron time and its backoff.
+func (a *Aggregator) NextRuns(now time.Time) map[int64]time.Time {
+	out := make(map[int64]time.Time, len(a.sources))
+	for _, src := range a.sources {
+		sched, err := config.ParseSchedule(a.cfg.EffectiveSchedule(src.cfg))
+		if err != nil {
+			continue
+		}
+		out[src.id] = sched.Next(now.In(normalize.Berlin))
+	}
+	return out
+}
+
+type cronParser struct{}
+
+func (cronParser) Parse(spec string) (cron.Schedule, error) { return config.ParseSchedule(spec) }

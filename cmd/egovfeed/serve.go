@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/egovfeed/egovfeed/feeds"
+)
+
+// shutdownGrace bounds how long serve waits for requests and fetches to
+// finish after SIGINT/SIGTERM.
+const shutdownGrace = 8 * time.Second
+
+func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
+	return func(ctx context.Context, e *env) error {
+		var pub *feeds.Server
+		a, err := openApp(ctx, e, func() {
+			if pub != nil {
+				pub.Invalidate()
+			}
+		})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		pub, err = feeds.NewServer(ctx, a.cfg, a.store, e.logger)
+		if err != nil {
+			return err
+		}
+		srv := feeds.HTTPServer(a.cfg.Listen, pub)
+		ln, err := net.Listen("tcp", a.cfg.Listen)
+		if err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+		e.logger.Info("serving", "addr", ln.Addr().String(), "sources", len(a.cfg.Sources), "database", a.cfg.Database)
+
+		runCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.agg.Run(runCtx)
+		}()
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve(ln) }()
+
+		select {
+		case <-ctx.Done():
+		case err := <-errc:
+			cancel()
+			wg.Wait()
+			return fmt.Errorf("http server: %w", err)
+		}
+		e.logger.Info("shutting down")
+		cancel()
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		defer scancel()
+		herr := srv.Shutdown(sctx)
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-sctx.Done():
+			herr = errors.Join(herr, errors.New("fetches did not finish in time"))
+		}
+		if herr != nil && !errors.Is(herr, http.ErrServerClosed) {
+			return herr
+		}
+		e.logger.Info("stopped")
+		return nil
+	}
+}

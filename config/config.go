@@ -1,0 +1,423 @@
+// Package config loads and validates egovfeed's YAML configuration.
+//
+// Loading goes defaults → strict YAML decode (unknown keys are errors) →
+// Validate, and the result is passed down explicitly; there are no globals.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultPath is used when neither -config nor EGOVFEED_CONFIG is given.
+const DefaultPath = "config.yaml"
+
+// EnvPath names the environment variable that overrides DefaultPath.
+const EnvPath = "EGOVFEED_CONFIG"
+
+// Config is the whole configuration file.
+type Config struct {
+	Database  string        `yaml:"database"`
+	Listen    string        `yaml:"listen"`
+	BaseURL   string        `yaml:"base_url"`
+	Schedule  string        `yaml:"schedule"`
+	Retention time.Duration `yaml:"retention"`
+	Fetch     Fetch         `yaml:"fetch"`
+	Dedup     Dedup         `yaml:"dedup"`
+	TagRules  []TagRule     `yaml:"tag_rules"`
+	Sources   []Source      `yaml:"sources"`
+	Outputs   []Output      `yaml:"outputs"`
+
+	// path is the file the config came from, for messages.
+	path string
+	// lines maps a YAML path such as "sources[3].land" to its line.
+	lines map[string]int
+}
+
+// Fetch holds the limits and politeness settings of the fetcher.
+type Fetch struct {
+	Concurrency          int           `yaml:"concurrency"`
+	PerHost              int           `yaml:"per_host"`
+	Timeout              time.Duration `yaml:"timeout"`
+	MaxBody              ByteSize      `yaml:"max_body"`
+	UserAgent            string        `yaml:"user_agent"`
+	AllowPrivateNetworks bool          `yaml:"allow_private_networks"`
+	MaxBackoff           time.Duration `yaml:"max_backoff"`
+}
+
+// Dedup holds the near-duplicate detection settings.
+type Dedup struct {
+	Window    time.Duration `yaml:"window"`
+	Threshold float64       `yaml:"threshold"`
+}
+
+// TagRule is a local rule: text matching Pattern gets Lands.
+type TagRule struct {
+	Pattern string   `yaml:"pattern"`
+	Lands   []string `yaml:"lands"`
+}
+
+// Source is one feed to aggregate.
+type Source struct {
+	Name     string `yaml:"name"`
+	URL      string `yaml:"url"`
+	Land     string `yaml:"land"`
+	Schedule string `yaml:"schedule"`
+	// TitlePrefix replaces the Land name as the place before the colon
+	// of republished titles ("Lüneburg: …").
+	TitlePrefix string `yaml:"title_prefix"`
+	// TagFromContent enables Land tagging from item text; nil means true.
+	TagFromContent *bool `yaml:"tag_from_content"`
+	// Priority orders sources when one story is reported by several;
+	// higher wins. Zero means the default for the source's kind.
+	Priority int `yaml:"priority"`
+}
+
+// Output is a curated republished feed.
+type Output struct {
+	Name    string        `yaml:"name"`
+	Title   string        `yaml:"title"`
+	Lands   []string      `yaml:"lands"`
+	Sources []string      `yaml:"sources"`
+	Include []string      `yaml:"include"`
+	Exclude []string      `yaml:"exclude"`
+	MaxAge  time.Duration `yaml:"max_age"`
+	Limit   int           `yaml:"limit"`
+}
+
+// TagsFromContent reports whether items of s are tagged from their text.
+func (s Source) TagsFromContent() bool { return s.TagFromContent == nil || *s.TagFromContent }
+
+// EffectiveSchedule is the source's cron spec, or the default.
+func (c *Config) EffectiveSchedule(s Source) string {
+	if s.Schedule != "" {
+		return s.Schedule
+	}
+	return c.Schedule
+}
+
+// Path is the file the configuration was loaded from.
+func (c *Config) Path() string { return c.path }
+
+// Default returns the configuration used for every key the file omits.
+func Default() Config {
+	return Config{
+		Database:  "egovfeed.db",
+		Listen:    "127.0.0.1:8080",
+		BaseURL:   "http://127.0.0.1:8080",
+		Schedule:  "@every 30m",
+		Retention: 8760 * time.Hour,
+		Fetch: Fetch{
+			Concurrency: 8,
+			PerHost:     2,
+			Timeout:     30 * time.Second,
+			MaxBody:     10 << 20,
+			UserAgent:   "egovfeed/0.1 (+https://github.com/egovfeed/egovfeed)",
+			MaxBackoff:  24 * time.Hour,
+		},
+		Dedup: Dedup{Window: 7 * 24 * time.Hour},
+	}
+}
+
+// ResolvePath picks the config file: the flag value if set, else
+// EGOVFEED_CONFIG, else DefaultPath.
+func ResolvePath(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if env := os.Getenv(EnvPath); env != "" {
+		return env
+	}
+	return DefaultPath
+}
+
+// Load reads, decodes and validates the file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates data; path is used in messages only.
+func Parse(path string, data []byte) (*Config, error) {
+	cfg := Default()
+	cfg.path = path
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return nil, &Error{Problems: decodeProblems(path, err)}
+	}
+	// A second pass over the node tree only to learn line numbers, so
+	// Validate can point at the offending line.
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err == nil {
+		cfg.lines = map[string]int{}
+		collectLines(&root, "", cfg.lines)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// Problem is one thing wrong with a configuration.
+type Problem struct {
+	Path    string // file
+	Line    int    // 0 when unknown
+	Field   string // e.g. sources[2].land
+	Source  string // the source's name, when the problem is in a source
+	Message string
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.Path)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	b.WriteString(": ")
+	if p.Field != "" {
+		b.WriteString(p.Field)
+		if p.Source != "" {
+			fmt.Fprintf(&b, " (source %q)", p.Source)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Error lists every problem found; callers exit with code 2.
+type Error struct{ Problems []Problem }
+
+func (e *Error) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return "invalid configuration:\n  " + strings.Join(lines, "\n  ")
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+
+// decodeProblems turns yaml's multi-line error into one Problem per line.
+func decodeProblems(path string, err error) []Problem {
+	var te *yaml.TypeError
+	var msgs []string
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	out := make([]Problem, 0, len(msgs))
+	for _, m := range msgs {
+		p := Problem{Path: path, Message: m}
+		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+			fmt.Sscan(sm[1], &p.Line)
+			p.Message = sm[2]
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func collectLines(n *yaml.Node, prefix string, lines map[string]int) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			collectLines(c, prefix, lines)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := n.Content[i].Value
+			p := key
+			if prefix != "" {
+				p = prefix + "." + key
+			}
+			lines[p] = n.Content[i].Line
+			collectLines(n.Content[i+1], p, lines)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			p := fmt.Sprintf("%s[%d]", prefix, i)
+			lines[p] = c.Line
+			collectLines(c, p, lines)
+		}
+	}
+}
+
+// line returns the line of field, or of its nearest known parent.
+func (c *Config) line(field string) int {
+	for f := field; f != ""; {
+		if l, ok := c.lines[f]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(f, ".[")
+		if i < 0 {
+			break
+		}
+		f = f[:i]
+	}
+	return 0
+}
+
+// LandCodes lists the accepted values of land fields: DE for the Bund
+// and the ISO 3166-2 codes of the 16 Länder.
+var LandCodes = []string{"DE", "DE-BW", "DE-BY", "DE-BE", "DE-BB", "DE-HB", "DE-HH", "DE-HE", "DE-MV", "DE-NI", "DE-NW", "DE-RP", "DE-SL", "DE-SN", "DE-ST", "DE-SH", "DE-TH"}
+
+func validLand(code string) bool {
+	for _, c := range LandCodes {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSchedule parses a cron spec as the scheduler does (five fields or
+// a descriptor such as "@every 30m" or "@hourly").
+func ParseSchedule(spec string) (cron.Schedule, error) { return cronParser.Parse(spec) }
+
+var outputName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// Validate checks every field and reports all problems at once.
+func (c *Config) Validate() error {
+	var probs []Problem
+	add := func(field, source, format string, args ...any) {
+		probs = append(probs, Problem{Path: c.path, Line: c.line(field), Field: field, Source: source, Message: fmt.Sprintf(format, args...)})
+	}
+	if c.Database == "" {
+		add("database", "", "must name an SQLite file")
+	}
+	if c.Listen == "" {
+		add("listen", "", "must be host:port")
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		add("base_url", "", "must be an absolute http(s) URL, got %q", c.BaseURL)
+	}
+	if _, err := ParseSchedule(c.Schedule); err != nil {
+		add("schedule", "", "invalid cron spec %q: %v", c.Schedule, err)
+	}
+	if c.Retention < 0 {
+		add("retention", "", "must not be negative")
+	}
+	if c.Fetch.Concurrency < 1 {
+		add("fetch.concurrency", "", "must be at least 1")
+	}
+	if c.Fetch.PerHost < 1 {
+		add("fetch.per_host", "", "must be at least 1")
+	}
+	if c.Fetch.Timeout <= 0 {
+		add("fetch.timeout", "", "must be positive")
+	}
+	if c.Fetch.MaxBody < 1024 {
+		add("fetch.max_body", "", "must be at least 1KiB")
+	}
+	if c.Fetch.MaxBackoff < time.Minute {
+		add("fetch.max_backoff", "", "must be at least 1m")
+	}
+	if c.Dedup.Window < 0 {
+		add("dedup.window", "", "must not be negative")
+	}
+	if c.Dedup.Threshold < 0 || c.Dedup.Threshold > 1 {
+		add("dedup.threshold", "", "must be between 0 and 1 (0 selects the built-in default)")
+	}
+	for i, r := range c.TagRules {
+		f := fmt.Sprintf("tag_rules[%d]", i)
+		if _, err := regexp.Compile(r.Pattern); err != nil || r.Pattern == "" {
+			add(f+".pattern", "", "invalid regular expression %q", r.Pattern)
+		}
+		if len(r.Lands) == 0 {
+			add(f+".lands", "", "must list at least one Land code")
+		}
+		for j, l := range r.Lands {
+			if !validLand(l) {
+				add(fmt.Sprintf("%s.lands[%d]", f, j), "", "unknown Land code %q (want DE or DE-BW … DE-TH)", l)
+			}
+		}
+	}
+	if len(c.Sources) == 0 {
+		add("sources", "", "at least one source is required")
+	}
+	seenURL := map[string]int{}
+	seenName := map[string]int{}
+	for i, s := range c.Sources {
+		f := fmt.Sprintf("sources[%d]", i)
+		if strings.TrimSpace(s.Name) == "" {
+			add(f+".name", s.URL, "must not be empty")
+		} else if j, dup := seenName[s.Name]; dup {
+			add(f+".name", s.Name, "duplicate source name (also sources[%d])", j)
+		} else {
+			seenName[s.Name] = i
+		}
+		u, err := url.Parse(s.URL)
+		switch {
+		case err != nil || u.Host == "":
+			add(f+".url", s.Name, "not an absolute URL: %q", s.URL)
+		case u.Scheme != "http" && u.Scheme != "https":
+			add(f+".url", s.Name, "scheme must be http or https: %q", s.URL)
+		default:
+			key := strings.ToLower(u.Scheme + "://" + u.Host + u.RequestURI())
+			if j, dup := seenURL[key]; dup {
+				add(f+".url", s.Name, "duplicate source URL %q (also sources[%d])", s.URL, j)
+			} else {
+				seenURL[key] = i
+			}
+		}
+		if s.Land != "" && !validLand(s.Land) {
+			add(f+".land", s.Name, "unknown Land code %q (want DE or DE-BW … DE-TH)", s.Land)
+		}
+		if s.Schedule != "" {
+			if _, err := ParseSchedule(s.Schedule); err != nil {
+				add(f+".schedule", s.Name, "invalid cron spec %q: %v", s.Schedule, err)
+			}
+		}
+	}
+	seenOut := map[string]bool{}
+	for i, o := range c.Outputs {
+		f := fmt.Sprintf("outputs[%d]", i)
+		switch {
+		case !outputName.MatchString(o.Name):
+			add(f+".name", "", "must be lower-case letters, digits and dashes, got %q", o.Name)
+		case o.Name == "all" || o.Name == "land":
+			add(f+".name", "", "%q is reserved", o.Name)
+		case seenOut[o.Name]:
+			add(f+".name", "", "duplicate output name %q", o.Name)
+		}
+		seenOut[o.Name] = true
+		for j, l := range o.Lands {
+			if !validLand(l) {
+				add(fmt.Sprintf("%s.lands[%d]", f, j), "", "unknown Land code %q (want DE or DE-BW … DE-TH)", l)
+			}
+		}
+		for j, s := range o.Sources {
+			if _, ok := seenName[s]; !ok {
+				add(fmt.Sprintf("%s.sources[%d]", f, j), "", "no source is named %q", s)
+			}
+		}
+		if o.Limit < 0 || o.Limit > 1000 {
+			add(f+".limit", "", "must be between 0 and 1000")
+		}
+		if o.MaxAge < 0 {
+			add(f+".max_age", "", "must not be negative")
+		}
+	}
+	if len(probs) > 0 {
+		return &Error{Problems: probs}
+	}
+	return nil
+}

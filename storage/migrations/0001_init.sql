@@ -1,0 +1,66 @@
+-- Sources are keyed by URL, their natural key; names may be edited in
+-- config without losing history.
+CREATE TABLE sources (
+    id                   INTEGER PRIMARY KEY,
+    url                  TEXT NOT NULL UNIQUE,
+    name                 TEXT NOT NULL,
+    land                 TEXT NOT NULL DEFAULT '',
+    feed_title           TEXT NOT NULL DEFAULT '',
+    feed_link            TEXT NOT NULL DEFAULT '',
+    etag                 TEXT NOT NULL DEFAULT '',
+    last_modified        TEXT NOT NULL DEFAULT '',
+    last_fetch_at        INTEGER NOT NULL DEFAULT 0, -- unix ms
+    last_status          INTEGER NOT NULL DEFAULT 0,
+    last_error           TEXT NOT NULL DEFAULT '',
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    retry_after          INTEGER NOT NULL DEFAULT 0  -- unix ms; no fetch before this
+);
+
+CREATE TABLE fetches (
+    id            INTEGER PRIMARY KEY,
+    source_id     INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    started_at    INTEGER NOT NULL, -- unix ms
+    status        INTEGER NOT NULL, -- HTTP status, 0 when no response
+    duration_ms   INTEGER NOT NULL,
+    bytes         INTEGER NOT NULL,
+    items_new     INTEGER NOT NULL,
+    items_updated INTEGER NOT NULL,
+    error         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX fetches_by_source ON fetches(source_id, started_at);
+
+-- guid is the item's natural key within its source: the feed's GUID, or
+-- the canonical link when there is none. published never changes after
+-- the first store, so an edited item keeps its place in every feed.
+CREATE TABLE items (
+    id               INTEGER PRIMARY KEY,
+    source_id        INTEGER NOT NULL REFERENCES sources(id),
+    guid             TEXT NOT NULL,
+    key              TEXT NOT NULL UNIQUE,
+    title            TEXT NOT NULL,
+    teaser           TEXT NOT NULL,
+    link             TEXT NOT NULL,
+    orig_link        TEXT NOT NULL,
+    published        INTEGER NOT NULL, -- unix ms
+    date_from_source INTEGER NOT NULL, -- 1 if published came from the feed
+    first_seen       INTEGER NOT NULL,
+    updated          INTEGER NOT NULL,
+    content_hash     BLOB NOT NULL,
+    duplicate_of     INTEGER REFERENCES items(id) ON DELETE SET NULL,
+    UNIQUE (source_id, guid)
+);
+CREATE INDEX items_by_published ON items(published DESC, id DESC);
+CREATE INDEX items_by_link ON items(link);
+
+-- Many-to-many: an item may concern several Länder. rule and evidence
+-- explain the tag. published is copied here so "newest N of a Land" is
+-- one index range scan.
+CREATE TABLE item_lands (
+    item_id   INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    land      TEXT NOT NULL,
+    published INTEGER NOT NULL,
+    rule      TEXT NOT NULL,
+    evidence  TEXT NOT NULL,
+    PRIMARY KEY (item_id, land)
+) WITHOUT ROWID;
+CREATE INDEX item_lands_by_land ON item_lands(land, published DESC, item_id DESC);

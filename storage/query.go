@@ -1,0 +1,218 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Item is a stored item with its source and Land tags.
+type Item struct {
+	ID             int64
+	Key            string
+	SourceID       int64
+	SourceName     string
+	SourceURL      string
+	SourceLand     string
+	FeedTitle      string // the origin feed's own title
+	FeedLink       string // the origin feed's website
+	GUID           string
+	Title          string
+	Teaser         string
+	Link           string
+	OrigLink       string
+	Published      time.Time
+	DateFromSource bool
+	FirstSeen      time.Time
+	Updated        time.Time
+	DuplicateOf    int64 // 0 when the item is the first with its link
+	Lands          []LandTag
+}
+
+// Cursor is a position in the newest-first order, for paging.
+type Cursor struct {
+	Published time.Time
+	ID        int64
+}
+
+// Query selects items, newest published first.
+type Query struct {
+	Lands   []string // any of these; empty: all
+	Sources []string // source names, any of these; empty: all
+	Since   time.Time
+	Before  *Cursor // only items strictly older than this position
+	Limit   int
+	// WithDuplicates includes items stored as duplicates of another.
+	WithDuplicates bool
+}
+
+const itemColumns = `i.id, i.key, i.source_id, s.name, s.url, s.land, s.feed_title, s.feed_link, i.guid, i.title, i.teaser,
+	i.link, i.orig_link, i.published, i.date_from_source, i.first_seen, i.updated, coalesce(i.duplicate_of, 0)`
+
+func scanItem(sc interface{ Scan(...any) error }) (Item, error) {
+	var it Item
+	var pub, first, upd int64
+	err := sc.Scan(&it.ID, &it.Key, &it.SourceID, &it.SourceName, &it.SourceURL, &it.SourceLand, &it.FeedTitle, &it.FeedLink,
+		&it.GUID, &it.Title, &it.Teaser, &it.Link, &it.OrigLink, &pub, &it.DateFromSource, &first, &upd, &it.DuplicateOf)
+	it.Published, it.FirstSeen, it.Updated = fromMillis(pub), fromMillis(first), fromMillis(upd)
+	return it, err
+}
+
+// Items returns the items q selects, with their Land tags.
+func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
+	var where []string
+	var args []any
+	order := "i.published DESC, i.id DESC"
+	from := "items i JOIN sources s ON s.id = i.source_id"
+	if len(q.Lands) > 0 {
+		// Walk the (land, published) index; an item in several of the
+		// requested Länder must appear once.
+		from = "items i JOIN sources s ON s.id = i.source_id"
+		where = append(where, "i.id IN (SELECT item_id FROM item_lands WHERE land IN ("+placeholders(len(q.Lands))+"))")
+		for _, l := range q.Lands {
+			args = append(args, l)
+		}
+	}
+	if len(q.Sources) > 0 {
+		where = append(where, "s.name IN ("+placeholders(len(q.Sources))+")")
+		for _, n := range q.Sources {
+			args = append(args, n)
+		}
+	}
+	if !q.WithDuplicates {
+		where = append(where, "i.duplicate_of IS NULL")
+	}
+	if !q.Since.IsZero() {
+		where = append(where, "i.published > ?")
+		args = append(args, toMillis(q.Since))
+	}
+	if q.Before != nil {
+		where = append(where, "(i.published < ? OR (i.published = ? AND i.id < ?))")
+		b := toMillis(q.Before.Published)
+		args = append(args, b, b, q.Before.ID)
+	}
+	sqlText := "SELECT " + itemColumns + " FROM " + from
+	if len(where) > 0 {
+		sqlText += " WHERE " + strings.Join(where, " AND ")
+	}
+	sqlText += " ORDER BY " + order
+	if q.Limit > 0 {
+		sqlText += fmt.Sprintf(" LIMIT %d", q.Limit)
+	}
+	rows, err := s.r.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: query items: %w", err)
+	}
+	defer rows.Close()
+	var items []Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: query items: %w", err)
+		}
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: query items: %w", err)
+	}
+	if err := s.loadLands(ctx, items); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func (s *Store) loadLands(ctx context.Context, items []Item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	idx := make(map[int64]int, len(items))
+	args := make([]any, len(items))
+	for i, it := range items {
+		idx[it.ID] = i
+		args[i] = it.ID
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT item_id, land, rule, evidence FROM item_lands WHERE item_id IN (`+
+		placeholders(len(items))+`) ORDER BY item_id, land`, args...)
+	if err != nil {
+		return fmt.Errorf("storage: load lands: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var t LandTag
+		if err := rows.Scan(&id, &t.Land, &t.Rule, &t.Evidence); err != nil {
+			return fmt.Errorf("storage: load lands: %w", err)
+		}
+		items[idx[id]].Lands = append(items[idx[id]].Lands, t)
+	}
+	return rows.Err()
+}
+
+// ItemByKey returns one item by its public key.
+func (s *Store) ItemByKey(ctx context.Context, key string) (Item, error) {
+	return s.itemWhere(ctx, "i.key = ?", key)
+}
+
+// ItemByID returns one item by its row id.
+func (s *Store) ItemByID(ctx context.Context, id int64) (Item, error) {
+	return s.itemWhere(ctx, "i.id = ?", id)
+}
+
+func (s *Store) itemWhere(ctx context.Context, cond string, arg any) (Item, error) {
+	row := s.r.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items i JOIN sources s ON s.id = i.source_id WHERE "+cond, arg)
+	it, err := scanItem(row)
+	if err == sql.ErrNoRows {
+		return it, fmt.Errorf("storage: item %v: %w", arg, ErrNotFound)
+	}
+	if err != nil {
+		return it, fmt.Errorf("storage: item %v: %w", arg, err)
+	}
+	items := []Item{it}
+	if err := s.loadLands(ctx, items); err != nil {
+		return it, err
+	}
+	return items[0], nil
+}
+
+// Counts summarizes the database.
+type Counts struct {
+	Items, Duplicates, Sources, Fetches int
+}
+
+// Count returns row counts.
+func (s *Store) Count(ctx context.Context) (Counts, error) {
+	var c Counts
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM items WHERE duplicate_of IS NOT NULL),
+		(SELECT count(*) FROM sources), (SELECT count(*) FROM fetches)`).Scan(&c.Items, &c.Duplicates, &c.Sources, &c.Fetches)
+	if err != nil {
+		return c, fmt.Errorf("storage: count: %w", err)
+	}
+	return c, nil
+}
+
+// Fetches returns the newest fetch records of a source, newest first.
+func (s *Store) Fetches(ctx context.Context, sourceID int64, limit int) ([]Fetch, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT source_id, started_at, status, duration_ms, bytes, error
+		FROM fetches WHERE source_id = ? ORDER BY id DESC LIMIT ?`, sourceID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: fetches: %w", err)
+	}
+	defer rows.Close()
+	var out []Fetch
+	for rows.Next() {
+		var f Fetch
+		var started, ms int64
+		if err := rows.Scan(&f.SourceID, &started, &f.Status, &ms, &f.Bytes, &f.Err); err != nil {
+			return nil, err
+		}
+		f.StartedAt, f.Duration = fromMillis(started), time.Duration(ms)*time.Millisecond
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

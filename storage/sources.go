@@ -1,0 +1,145 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// SourceConfig is what storage needs to know of a configured source.
+type SourceConfig struct {
+	Name string
+	URL  string
+	Land string
+}
+
+// Source is a source's stored state.
+type Source struct {
+	ID                  int64
+	URL                 string
+	Name                string
+	Land                string
+	FeedTitle           string
+	FeedLink            string
+	ETag                string
+	LastModified        string
+	LastFetchAt         time.Time
+	LastStatus          int
+	LastError           string
+	ConsecutiveFailures int
+	RetryAfter          time.Time
+	Items               int
+}
+
+// SyncSources upserts the configured sources on their URL and returns
+// their ids in the same order. Sources no longer configured are kept,
+// with their items, until retention removes the items.
+func (s *Store) SyncSources(ctx context.Context, srcs []SourceConfig) ([]int64, error) {
+	ids := make([]int64, len(srcs))
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO sources (url, name, land) VALUES (?, ?, ?)
+			ON CONFLICT (url) DO UPDATE SET name = excluded.name, land = excluded.land
+			RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i, src := range srcs {
+			if err := stmt.QueryRowContext(ctx, src.URL, src.Name, src.Land).Scan(&ids[i]); err != nil {
+				return fmt.Errorf("source %q: %w", src.Name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: sync sources: %w", err)
+	}
+	return ids, nil
+}
+
+const sourceColumns = `s.id, s.url, s.name, s.land, s.feed_title, s.feed_link, s.etag, s.last_modified,
+	s.last_fetch_at, s.last_status, s.last_error, s.consecutive_failures, s.retry_after`
+
+func scanSource(sc interface{ Scan(...any) error }, extra ...any) (Source, error) {
+	var src Source
+	var lastFetch, retry int64
+	dest := append([]any{&src.ID, &src.URL, &src.Name, &src.Land, &src.FeedTitle, &src.FeedLink, &src.ETag, &src.LastModified,
+		&lastFetch, &src.LastStatus, &src.LastError, &src.ConsecutiveFailures, &retry}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return src, err
+	}
+	src.LastFetchAt = fromMillis(lastFetch)
+	src.RetryAfter = fromMillis(retry)
+	return src, nil
+}
+
+// SourceByID returns one source's state.
+func (s *Store) SourceByID(ctx context.Context, id int64) (Source, error) {
+	row := s.r.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id = ?`, id)
+	src, err := scanSource(row)
+	if err == sql.ErrNoRows {
+		return src, fmt.Errorf("storage: source %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return src, fmt.Errorf("storage: source %d: %w", id, err)
+	}
+	return src, nil
+}
+
+// Sources lists every stored source with its item count.
+func (s *Store) Sources(ctx context.Context) ([]Source, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+`,
+		(SELECT count(*) FROM items i WHERE i.source_id = s.id)
+		FROM sources s ORDER BY s.name`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list sources: %w", err)
+	}
+	defer rows.Close()
+	var out []Source
+	for rows.Next() {
+		var n int
+		src, err := scanSource(rows, &n)
+		if err != nil {
+			return nil, fmt.Errorf("storage: list sources: %w", err)
+		}
+		src.Items = n
+		out = append(out, src)
+	}
+	return out, rows.Err()
+}
+
+// Fetch is the record of one fetch of a source.
+type Fetch struct {
+	SourceID  int64
+	StartedAt time.Time
+	Duration  time.Duration
+	Status    int // HTTP status; 0 when there was no response
+	Bytes     int64
+	Err       string // empty on success
+	// NotModified marks a 304: nothing but this record is written.
+	NotModified bool
+	// Validators and feed metadata, applied only on success together
+	// with the items they cover.
+	ETag         string
+	LastModified string
+	FeedTitle    string
+	FeedLink     string
+	// RetryAfter, when set, holds off the next fetch (backoff or the
+	// server's Retry-After).
+	RetryAfter time.Time
+}
+
+func toMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

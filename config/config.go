@@ -421,3 +421,14 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+var landNames = map[string]string{
+	"DE": "Bund", "DE-BW": "Baden-Württemberg", "DE-BY": "Bayern", "DE-BE": "Berlin", "DE-BB": "Brandenburg",
+	"DE-HB": "Bremen", "DE-HH": "Hamburg", "DE-HE": "Hessen", "DE-MV": "Mecklenburg-Vorpommern",
+	"DE-NI": "Niedersachsen", "DE-NW": "Nordrhein-Westfalen", "DE-RP": "Rheinland-Pfalz", "DE-SL": "Saarland",
+	"DE-SN": "Sachsen", "DE-ST": "Sachsen-Anhalt", "DE-SH": "Schleswig-Holstein", "DE-TH": "Thüringen",
+}
+
+// LandName is the German name of a Land code ("DE-HE" → "Hessen";
+// "DE" → "Bund"), or "" for an unknown code.
+func LandName(code string) string { return landNames[code] }

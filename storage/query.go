@@ -29,6 +29,16 @@ type Item struct {
 	Updated        time.Time
 	DuplicateOf    int64 // 0 when the item is the first with its link
 	Lands          []LandTag
+	// Related are other items reporting the same story (filled by the
+	// cluster queries; empty otherwise).
+	Related []Related
+}
+
+// Related names another report of the same story.
+type Related struct {
+	Title      string
+	Link       string
+	SourceName string
 }
 
 // Cursor is a position in the newest-first order, for paging.

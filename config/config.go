@@ -145,7 +145,7 @@ func ResolvePath(flagValue string) string {
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, &Error{Problems: []Problem{{Path: path, Message: err.Error()}}}
 	}
 	return Parse(path, data)
 }

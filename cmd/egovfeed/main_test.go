@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+<item><title>Kassel: Neues Portal</title><link>https://t.example/1</link><guid>1</guid><description>Text.</description></item>
+</channel></rss>`
+
+func writeConfig(t *testing.T, sources string) string {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	cfg := fmt.Sprintf("database: %s\nfetch:\n  allow_private_networks: true\n  timeout: 2s\nsources:\n%s",
+		filepath.Join(dir, "e.db"), sources)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(rss)) }))
+	defer good.Close()
+	bad := httptest.NewServer(http.NotFoundHandler())
+	defer bad.Close()
+
+	okCfg := writeConfig(t, fmt.Sprintf("  - name: good\n    url: %s/feed\n    land: DE-HE\n", good.URL))
+	failCfg := writeConfig(t, fmt.Sprintf("  - name: good\n    url: %s/feed\n  - name: bad\n    url: %s/feed\n", good.URL, bad.URL))
+	badCfg := writeConfig(t, "  - name: x\n    url: https://x.example/\n    land: DE-ZZ\n")
+
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  []string
+	}{
+		{"check-config ok", []string{"check-config", "-config", okCfg}, 0, []string{"ok (1 sources"}},
+		{"check-config bad", []string{"check-config", "-config", badCfg}, 2, []string{"DE-ZZ", "sources[0].land", ":8:"}},
+		{"fetch bad config", []string{"fetch", "-config", badCfg}, 2, []string{"DE-ZZ"}},
+		{"fetch ok", []string{"fetch", "-config", okCfg}, 0, []string{"good", "1 sources: 1 ok", "1 new"}},
+		{"fetch again", []string{"fetch", "-config", okCfg}, 0, []string{"0 new"}},
+		{"fetch with failure", []string{"fetch", "-config", failCfg}, 1, []string{"HTTP 404", "1 failed"}},
+		{"sources", []string{"sources", "-config", okCfg}, 0, []string{"NAME", "good", "DE-HE"}},
+		{"missing config", []string{"check-config", "-config", filepath.Join(t.TempDir(), "none.yaml")}, 2, []string{"no such file"}},
+		{"unknown command", []string{"frobnicate"}, 2, []string{"unknown command"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCmd(t, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errs)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out+errs, w) {
+					t.Errorf("output lacks %q\nstdout: %s\nstderr: %s", w, out, errs)
+				}
+			}
+		})
+	}
+}

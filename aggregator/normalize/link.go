@@ -55,6 +55,9 @@ func CanonicalLink(raw string, base *url.URL) (string, error) {
 		return "", ErrBadLink
 	}
 	host := strings.ToLower(u.Hostname())
+	if host == "" {
+		return "", ErrBadLink
+	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
@@ -75,9 +78,10 @@ func CanonicalLink(raw string, base *url.URL) (string, error) {
 		parts := strings.Split(u.RawQuery, "&")
 		kept := parts[:0]
 		for _, p := range parts {
-			if p == "" {
+			if strings.TrimSpace(p) == "" {
 				continue
 			}
+			p = strings.ReplaceAll(p, " ", "%20")
 			k, _, _ := strings.Cut(p, "=")
 			if ku, err := url.QueryUnescape(k); err == nil {
 				k = ku
@@ -89,5 +93,10 @@ func CanonicalLink(raw string, base *url.URL) (string, error) {
 		u.RawQuery = strings.Join(kept, "&")
 	}
 	u.ForceQuery = false
-	return u.String(), nil
+	out := u.String()
+	// The result must itself be a valid URL (hosts like "[:]" are not).
+	if _, err := url.Parse(out); err != nil {
+		return "", ErrBadLink
+	}
+	return out, nil
 }

@@ -36,6 +36,15 @@ var skipped = map[atom.Atom]bool{
 	atom.Head: true, atom.Title: true, atom.Select: true, atom.Textarea: true,
 }
 
+// inline elements do not separate words ("<b>Haus</b>tür" is one word).
+var inline = map[atom.Atom]bool{
+	atom.A: true, atom.Abbr: true, atom.B: true, atom.Bdi: true, atom.Bdo: true, atom.Cite: true,
+	atom.Code: true, atom.Data: true, atom.Dfn: true, atom.Em: true, atom.Font: true, atom.I: true,
+	atom.Kbd: true, atom.Mark: true, atom.Q: true, atom.S: true, atom.Samp: true, atom.Small: true,
+	atom.Span: true, atom.Strong: true, atom.Sub: true, atom.Sup: true, atom.Time: true, atom.U: true,
+	atom.Var: true, atom.Ins: true, atom.Del: true, atom.Wbr: true,
+}
+
 // extractText walks s with the HTML tokenizer and keeps the text.
 // Block-level tags become spaces so words on both sides stay apart.
 func extractText(s string) string {
@@ -58,16 +67,17 @@ func extractText(s string) string {
 			a := atom.Lookup(name)
 			if skipped[a] {
 				depth++
-			} else {
+			} else if !inline[a] {
 				b.WriteByte(' ')
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
-			if skipped[atom.Lookup(name)] {
+			a := atom.Lookup(name)
+			if skipped[a] {
 				if depth > 0 {
 					depth--
 				}
-			} else {
+			} else if !inline[a] {
 				b.WriteByte(' ')
 			}
 		case html.SelfClosingTagToken:

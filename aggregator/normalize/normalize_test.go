@@ -1,0 +1,227 @@
+package normalize
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestTitle(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Lüneburg: Digitale Bauanträge", "Lüneburg: Digitale Bauanträge"},
+		{"Neues &lt;em&gt;Portal&lt;/em&gt; &amp; mehr", "Neues <em>Portal</em> & mehr"},
+		{"Neues <em>Portal</em>  \n online", "Neues Portal online"},
+		{"Gr\u0075\u0308\u00dfe", "Grüße"}, // decomposed ü becomes NFC
+		{"Rathaus\u202Egnudlem", "Rathausgnudlem"},
+		{"Zero\u200Bwidth\uFEFF", "Zerowidth"},
+		{"Tab\tand\x00null", "Tab andnull"},
+		{"&quot;Zitat&quot; &#8222;deutsch&#8220;", "\"Zitat\" „deutsch“"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := Title(tt.in); got != tt.want {
+				t.Errorf("Title(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTeaser(t *testing.T) {
+	long := strings.Repeat("Die Stadt digitalisiert ihre Verwaltung weiter. ", 10)
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "Kurzer Text.", "Kurzer Text."},
+		{"html", "<p>Erster Absatz.</p><p>Zweiter&nbsp;Absatz mit <a href='x'>Link</a>.</p>", "Erster Absatz. Zweiter Absatz mit Link."},
+		{"script dropped", "<p>Text</p><script>alert('x')</script><style>p{}</style>", "Text"},
+		{"entities", "Stra&szlig;e &amp; Platz", "Straße & Platz"},
+		{"cut at sentence", long, strings.TrimSpace(strings.Repeat("Die Stadt digitalisiert ihre Verwaltung weiter. ", 6)) + " …"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Teaser(tt.in, TeaserMax)
+			if got != tt.want {
+				t.Errorf("Teaser = %q\nwant     %q", got, tt.want)
+			}
+			if n := utf8.RuneCountInString(got); n > TeaserMax {
+				t.Errorf("teaser has %d characters, max %d", n, TeaserMax)
+			}
+		})
+	}
+}
+
+func TestCut(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		max  int
+		want string
+	}{
+		{"fits", "Ein Satz.", 20, "Ein Satz."},
+		{"word boundary", "Bauherren können ihre Anträge künftig online einreichen", 30, "Bauherren können ihre …"},
+		{"sentence", "Erster Satz ist da. Zweiter Satz ist länger als erlaubt", 30, "Erster Satz ist da. …"},
+		{"ordinal is not a sentence end", "Ab dem 13. Januar gilt die neue Regel überall", 30, "Ab dem 13. Januar gilt die …"},
+		{"abbreviation", "Dienste wie z. B. Wohngeld sind online verfügbar", 30, "Dienste wie z. B. Wohngeld …"},
+		{"no space", strings.Repeat("x", 40), 10, strings.Repeat("x", 8) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Cut(tt.in, tt.max)
+			if got != tt.want {
+				t.Errorf("Cut = %q, want %q", got, tt.want)
+			}
+			if utf8.RuneCountInString(got) > tt.max {
+				t.Errorf("%q longer than %d", got, tt.max)
+			}
+		})
+	}
+}
+
+func TestCanonicalLink(t *testing.T) {
+	base, _ := url.Parse("https://www.example.de/news/feed.xml")
+	tests := []struct{ in, want string }{
+		{"https://WWW.Example.DE/a?utm_source=x&id=3&fbclid=y#frag", "https://www.example.de/a?id=3"},
+		{"/presse/1.html", "https://www.example.de/presse/1.html"},
+		{"2.html?gclid=1&mc_cid=2&mc_eid=3", "https://www.example.de/news/2.html"},
+		{"HTTP://example.de:80/x?pk_campaign=a&b=1&mtm_source=z", "http://example.de/x?b=1"},
+		{"https://example.de:8443/x", "https://example.de:8443/x"},
+		{"https://example.de", "https://example.de/"},
+		{"https://user:pw@example.de/x", "https://example.de/x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := CanonicalLink(tt.in, base)
+			if err != nil || got != tt.want {
+				t.Errorf("CanonicalLink(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{"", "javascript:alert(1)", "data:text/html,x", "mailto:a@b.de", "ftp://x.de/f"} {
+		if got, err := CanonicalLink(bad, base); err == nil {
+			t.Errorf("CanonicalLink(%q) = %q, want an error", bad, got)
+		}
+	}
+}
+
+func TestGermanDate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Time
+	}{
+		{"Montag, 13. Januar 2025 - 10:30", time.Date(2025, 1, 13, 9, 30, 0, 0, time.UTC)},
+		{"13. Jan. 2025, 10:30 Uhr", time.Date(2025, 1, 13, 9, 30, 0, 0, time.UTC)},
+		{"Freitag, 4. Juli 2025 - 08:00", time.Date(2025, 7, 4, 6, 0, 0, 0, time.UTC)}, // CEST
+		{"3. März 2025", time.Date(2025, 3, 2, 23, 0, 0, 0, time.UTC)},
+		{"13.01.2025 10:30", time.Date(2025, 1, 13, 9, 30, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := GermanDate(tt.in)
+			if !ok || !got.Equal(tt.want) {
+				t.Errorf("GermanDate(%q) = %v, %v; want %v", tt.in, got, ok, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{"", "gestern", "31. Februar 2025", "13. Foo 2025"} {
+		if got, ok := GermanDate(bad); ok {
+			t.Errorf("GermanDate(%q) = %v, want no date", bad, got)
+		}
+	}
+}
+
+func TestPlausibleDate(t *testing.T) {
+	now := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		t    time.Time
+		want bool
+	}{
+		{now.Add(-time.Hour), true},
+		{now.Add(23 * time.Hour), true},
+		{now.Add(25 * time.Hour), false},
+		{time.Unix(0, 0), false},
+		{time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Time{}, false},
+	} {
+		if got := PlausibleDate(tt.t, now); got != tt.want {
+			t.Errorf("PlausibleDate(%v) = %v", tt.t, got)
+		}
+	}
+}
+
+func TestUTF8(t *testing.T) {
+	latin1 := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss>Gr\xfc\xdfe \x84x\x93</rss>"
+	tests := []struct {
+		name, in, contentType, want string
+	}{
+		{"prolog latin1", latin1, "", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>Grüße „x“</rss>"},
+		{"http charset only", "<?xml version=\"1.0\"?><rss>Gr\xfc\xdfe</rss>", "text/xml; charset=iso-8859-1", "<?xml version=\"1.0\"?><rss>Grüße</rss>"},
+		{"undeclared latin1", "<rss>Gr\xfc\xdfe</rss>", "", "<rss>Grüße</rss>"},
+		{"lying declaration", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss>Grüße</rss>", "", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>Grüße</rss>"},
+		{"invalid bytes in utf-8", "<rss>Grüße \xff</rss>", "", "<rss>Grüße \uFFFD</rss>"},
+		{"bom", "\xEF\xBB\xBF<rss>ä</rss>", "", "<rss>ä</rss>"},
+		{"controls", "<rss>a\x01b\x0bc</rss>", "", "<rss>abc</rss>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(UTF8([]byte(tt.in), tt.contentType)); got != tt.want {
+				t.Errorf("UTF8 = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzTeaser(f *testing.F) {
+	for _, s := range []string{"<p>Hallo</p>", "a. B", "<script>x</script>y", "&amp;&lt;", strings.Repeat("Satz. ", 100), "\u202e\u200b", "<a href=\"javascript:x\">t</a>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := Teaser(in, TeaserMax)
+		if !utf8.ValidString(got) {
+			t.Fatalf("invalid UTF-8: %q", got)
+		}
+		if n := utf8.RuneCountInString(got); n > TeaserMax {
+			t.Fatalf("%d characters", n)
+		}
+		if !norm.NFC.IsNormalString(got) {
+			t.Fatalf("not NFC: %q", got)
+		}
+		if strings.ContainsAny(got, "\u202e\u200b\x00") {
+			t.Fatalf("invisible character kept: %q", got)
+		}
+		if got != strings.TrimSpace(got) || strings.Contains(got, "  ") {
+			t.Fatalf("whitespace not collapsed: %q", got)
+		}
+	})
+}
+
+func FuzzCanonicalLink(f *testing.F) {
+	for _, s := range []string{"https://a.de/x?utm_source=1#f", "/rel", "javascript:alert(1)", "HTTP://A.DE:80", "//evil.example/x", "https://[::1]:443/x"} {
+		f.Add(s)
+	}
+	base, _ := url.Parse("https://www.example.de/feed")
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := CanonicalLink(in, base)
+		if err != nil {
+			return
+		}
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatalf("result %q does not parse: %v", got, err)
+		}
+		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
+			t.Fatalf("result %q is not an absolute http(s) link without fragment", got)
+		}
+		if again, err := CanonicalLink(got, nil); err != nil || again != got {
+			t.Fatalf("not idempotent: %q → %q (%v)", got, again, err)
+		}
+		for k := range u.Query() {
+			if isTracking(k) {
+				t.Fatalf("tracking parameter %q kept: %q", k, got)
+			}
+		}
+	})
+}

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -33,6 +34,14 @@ type Store struct {
 	path string
 	w    *sql.DB // exactly one connection: the single writer
 	r    *sql.DB // readers
+	stmt statements
+
+	writes     chan *writeReq
+	writerDone chan struct{}
+	mu         sync.RWMutex // guards closed against sends on writes
+	closed     bool
+
+	writerStarted bool
 }
 
 // Open opens (creating with mode 0600 if missing) and migrates the
@@ -45,7 +54,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 		f.Close()
 	}
-	const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-16000)"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
@@ -60,17 +69,34 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	s := &Store{path: path, w: w, r: r}
+	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq, maxGroup), writerDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.writerStarted = true
+	go s.writer()
 	return s, nil
 }
 
 // Close closes both pools; the WAL is checkpointed by SQLite when the
 // last connection closes.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.writes)
+	s.mu.Unlock()
+	if s.writerStarted {
+		<-s.writerDone
+	}
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

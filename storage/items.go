@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -55,33 +56,116 @@ type SaveStats struct {
 	Updated int
 }
 
-// SaveFetch records a fetch and stores its items in one transaction: the
-// new ETag/Last-Modified are committed with the items they cover, so a
-// failed store makes the next fetch get the full body again.
-// A failed fetch (f.Err set) stores only the record and the failure.
+// SaveFetch records a fetch and stores its items atomically: the new
+// ETag/Last-Modified are committed with the items they cover, so a failed
+// store makes the next fetch get the full body again. A failed fetch
+// (f.Err set) stores only the record and the failure.
+//
+// Calls from many goroutines are funnelled to one writer goroutine, which
+// commits the batches waiting at that moment in one transaction, each in
+// its own savepoint: a batch that fails rolls back alone.
 func (s *Store) SaveFetch(ctx context.Context, f Fetch, sourceURL string, items []NewItem, now time.Time) (SaveStats, error) {
-	var st SaveStats
-	err := s.Transact(ctx, func(tx *sql.Tx) error {
-		st = SaveStats{}
-		if f.Err == "" && !f.NotModified {
-			for i := range items {
-				created, changed, err := saveItem(ctx, tx, f.SourceID, sourceURL, &items[i], now)
-				if err != nil {
-					return fmt.Errorf("item %q: %w", items[i].GUID, err)
+	req := &writeReq{ctx: ctx, f: f, sourceURL: sourceURL, items: items, now: now, done: make(chan writeRes, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return SaveStats{}, ErrClosed
+	}
+	s.writes <- req
+	s.mu.RUnlock()
+	res := <-req.done
+	if res.err != nil {
+		return SaveStats{}, fmt.Errorf("storage: save fetch of source %d: %w", f.SourceID, res.err)
+	}
+	return res.st, nil
+}
+
+// ErrClosed is returned by writes after Close.
+var ErrClosed = errors.New("storage: closed")
+
+type writeReq struct {
+	ctx       context.Context
+	f         Fetch
+	sourceURL string
+	items     []NewItem
+	now       time.Time
+	done      chan writeRes
+}
+
+type writeRes struct {
+	st  SaveStats
+	err error
+}
+
+// maxGroup bounds how many batches share one transaction.
+const maxGroup = 64
+
+func (s *Store) writer() {
+	defer close(s.writerDone)
+	for req := range s.writes {
+		group := []*writeReq{req}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case r, ok := <-s.writes:
+				if !ok {
+					break drain
 				}
-				if created {
-					st.New++
-				} else if changed {
-					st.Updated++
-				}
+				group = append(group, r)
+			default:
+				break drain
 			}
 		}
-		return recordFetch(ctx, tx, f, st)
-	})
-	if err != nil {
-		return SaveStats{}, fmt.Errorf("storage: save fetch of source %d: %w", f.SourceID, err)
+		s.commitGroup(group)
 	}
-	return st, nil
+}
+
+func (s *Store) commitGroup(group []*writeReq) {
+	results := make([]writeRes, len(group))
+	err := s.Transact(context.Background(), func(tx *sql.Tx) error {
+		for i, r := range group {
+			if err := r.ctx.Err(); err != nil && r.f.Err == "" && len(r.items) == 0 {
+				results[i].err = err
+				continue
+			}
+			if _, err := tx.Exec("SAVEPOINT batch"); err != nil {
+				return err
+			}
+			st, err := s.applyFetch(tx, r)
+			if err != nil {
+				results[i].err = err
+				if _, err := tx.Exec("ROLLBACK TO batch"); err != nil {
+					return err
+				}
+			} else {
+				results[i].st = st
+			}
+			if _, err := tx.Exec("RELEASE batch"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for i, r := range group {
+		if err != nil && results[i].err == nil {
+			results[i] = writeRes{err: err}
+		}
+		r.done <- results[i]
+	}
+}
+
+// applyFetch writes one batch. It uses a background context on purpose:
+// a fetched body is stored even when the fetch's caller is shutting down.
+func (s *Store) applyFetch(tx *sql.Tx, r *writeReq) (SaveStats, error) {
+	ctx := context.Background()
+	var st SaveStats
+	if r.f.Err == "" && !r.f.NotModified && len(r.items) > 0 {
+		var err error
+		if st, err = s.saveItems(ctx, tx, r.f.SourceID, r.sourceURL, r.items, r.now); err != nil {
+			return SaveStats{}, err
+		}
+	}
+	return st, recordFetch(ctx, tx, r.f, st)
 }
 
 func recordFetch(ctx context.Context, tx *sql.Tx, f Fetch, st SaveStats) error {
@@ -114,62 +198,187 @@ func recordFetch(ctx context.Context, tx *sql.Tx, f Fetch, st SaveStats) error {
 	return nil
 }
 
-// saveItem inserts a new item or updates a changed one. Re-storing an
-// unchanged item writes nothing.
-func saveItem(ctx context.Context, tx *sql.Tx, sourceID int64, sourceURL string, it *NewItem, now time.Time) (created, changed bool, err error) {
-	hash := it.ContentHash()
-	var id int64
-	var oldHash []byte
-	var published int64
-	err = tx.QueryRowContext(ctx, `SELECT id, content_hash, published FROM items WHERE source_id = ? AND guid = ?`,
-		sourceID, it.GUID).Scan(&id, &oldHash, &published)
-	switch {
-	case err == sql.ErrNoRows:
-		published = toMillis(it.Published)
-		if published == 0 {
-			published = toMillis(now)
-		}
-		// The same canonical link stored by another source makes this
-		// item a duplicate of the first one that had it.
-		var dupOf sql.NullInt64
-		if it.Link != "" {
-			err := tx.QueryRowContext(ctx, `SELECT coalesce(duplicate_of, id) FROM items
-				WHERE link = ? AND source_id <> ? ORDER BY id LIMIT 1`, it.Link, sourceID).Scan(&dupOf)
-			if err != nil && err != sql.ErrNoRows {
-				return false, false, err
-			}
-		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO items (source_id, guid, key, title, teaser, link, orig_link,
-			published, date_from_source, first_seen, updated, content_hash, duplicate_of)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			sourceID, it.GUID, ItemKey(sourceURL, it.GUID), it.Title, it.Teaser, it.Link, it.OrigLink,
-			published, it.DateFromSource, toMillis(now), toMillis(now), hash, dupOf).Scan(&id)
-		if err != nil {
-			return false, false, err
-		}
-		return true, false, insertLands(ctx, tx, id, published, it.Lands)
-	case err != nil:
-		return false, false, err
-	case bytes.Equal(oldHash, hash):
-		return false, false, nil
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE items SET title = ?, teaser = ?, link = ?, orig_link = ?,
-		updated = ?, content_hash = ? WHERE id = ?`,
-		it.Title, it.Teaser, it.Link, it.OrigLink, toMillis(now), hash, id); err != nil {
-		return false, false, err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM item_lands WHERE item_id = ?`, id); err != nil {
-		return false, false, err
-	}
-	return false, true, insertLands(ctx, tx, id, published, it.Lands)
+// existing is what storage knows of an item before a batch.
+type existing struct {
+	id        int64
+	hash      []byte
+	published int64
 }
 
-func insertLands(ctx context.Context, tx *sql.Tx, itemID, published int64, tags []LandTag) error {
+// saveItems inserts new items and updates changed ones; re-storing an
+// unchanged item writes nothing. Lookups are made per batch, not per
+// item: one query finds the batch's stored items, one the stored links
+// of its new items.
+func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourceURL string, items []NewItem, now time.Time) (SaveStats, error) {
+	var st SaveStats
+	for start := 0; start < len(items); start += maxBatchParams {
+		chunk := items[start:min(start+maxBatchParams, len(items))]
+		old, err := lookupGUIDs(ctx, tx, sourceID, chunk)
+		if err != nil {
+			return st, err
+		}
+		var links []string
+		for i := range chunk {
+			if _, ok := old[chunk[i].GUID]; !ok && chunk[i].Link != "" {
+				links = append(links, chunk[i].Link)
+			}
+		}
+		firstWith, err := lookupLinks(ctx, tx, sourceID, links)
+		if err != nil {
+			return st, err
+		}
+		for i := range chunk {
+			it := &chunk[i]
+			hash := it.ContentHash()
+			prev, ok := old[it.GUID]
+			switch {
+			case !ok:
+				id, err := s.insertItem(ctx, tx, sourceID, sourceURL, it, hash, firstWith[it.Link], now)
+				if err != nil {
+					return st, fmt.Errorf("item %q: %w", it.GUID, err)
+				}
+				// A later item of the same batch with this link is a
+				// duplicate only across sources, not within one.
+				old[it.GUID] = existing{id: id, hash: hash}
+				st.New++
+			case bytes.Equal(prev.hash, hash):
+			default:
+				if err := s.updateItem(ctx, tx, prev, it, hash, now); err != nil {
+					return st, fmt.Errorf("item %q: %w", it.GUID, err)
+				}
+				st.Updated++
+			}
+		}
+	}
+	return st, nil
+}
+
+// maxBatchParams keeps IN lists well under SQLite's variable limit.
+const maxBatchParams = 500
+
+func lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem) (map[string]existing, error) {
+	args := make([]any, 0, len(items)+1)
+	args = append(args, sourceID)
+	for i := range items {
+		args = append(args, items[i].GUID)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT guid, id, content_hash, published FROM items
+		WHERE source_id = ? AND guid IN (`+placeholders(len(items))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("look up items: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]existing, len(items))
+	for rows.Next() {
+		var g string
+		var e existing
+		if err := rows.Scan(&g, &e.id, &e.hash, &e.published); err != nil {
+			return nil, err
+		}
+		out[g] = e
+	}
+	return out, rows.Err()
+}
+
+// lookupLinks maps each link already stored by another source to the
+// first item that has it (the root of its duplicates).
+func lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, links []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(links) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(links)+1)
+	args = append(args, sourceID)
+	for _, l := range links {
+		args = append(args, l)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT link, min(coalesce(duplicate_of, id)) FROM items
+		WHERE source_id <> ? AND link IN (`+placeholders(len(links))+`) GROUP BY link`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("look up links: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l string
+		var id int64
+		if err := rows.Scan(&l, &id); err != nil {
+			return nil, err
+		}
+		out[l] = id
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sourceURL string, it *NewItem, hash []byte, dupOf int64, now time.Time) (int64, error) {
+	published := toMillis(it.Published)
+	if published == 0 {
+		published = toMillis(now)
+	}
+	var dup sql.NullInt64
+	if dupOf != 0 {
+		dup = sql.NullInt64{Int64: dupOf, Valid: true}
+	}
+	res, err := tx.StmtContext(ctx, s.stmt.insertItem).ExecContext(ctx,
+		sourceID, it.GUID, ItemKey(sourceURL, it.GUID), it.Title, it.Teaser, it.Link, it.OrigLink,
+		published, it.DateFromSource, toMillis(now), toMillis(now), hash, dup)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	return id, s.insertLands(ctx, tx, id, published, it.Lands)
+}
+
+func (s *Store) updateItem(ctx context.Context, tx *sql.Tx, prev existing, it *NewItem, hash []byte, now time.Time) error {
+	if _, err := tx.StmtContext(ctx, s.stmt.updateItem).ExecContext(ctx,
+		it.Title, it.Teaser, it.Link, it.OrigLink, toMillis(now), hash, prev.id); err != nil {
+		return err
+	}
+	if _, err := tx.StmtContext(ctx, s.stmt.deleteLands).ExecContext(ctx, prev.id); err != nil {
+		return err
+	}
+	return s.insertLands(ctx, tx, prev.id, prev.published, it.Lands)
+}
+
+func (s *Store) insertLands(ctx context.Context, tx *sql.Tx, itemID, published int64, tags []LandTag) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	stmt := tx.StmtContext(ctx, s.stmt.insertLand)
 	for _, t := range tags {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, itemID, t.Land, published, t.Rule, t.Evidence); err != nil {
+		if _, err := stmt.ExecContext(ctx, itemID, t.Land, published, t.Rule, t.Evidence); err != nil {
 			return fmt.Errorf("tag %s: %w", t.Land, err)
 		}
+	}
+	return nil
+}
+
+// statements are prepared once on the writer connection; re-parsing SQL
+// for every item costs more than storing it.
+type statements struct {
+	insertItem, updateItem, deleteLands, insertLand *sql.Stmt
+}
+
+func (s *Store) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&s.stmt.updateItem, `UPDATE items SET title = ?, teaser = ?, link = ?, orig_link = ?, updated = ?, content_hash = ? WHERE id = ?`},
+		{&s.stmt.deleteLands, `DELETE FROM item_lands WHERE item_id = ?`},
+		{&s.stmt.insertItem, `INSERT INTO items (source_id, guid, key, title, teaser, link, orig_link,
+			published, date_from_source, first_seen, updated, content_hash, duplicate_of)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.stmt.insertLand, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
+	} {
+		st, err := s.w.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return fmt.Errorf("storage: prepare: %w", err)
+		}
+		*p.dst = st
 	}
 	return nil
 }

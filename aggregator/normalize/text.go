@@ -107,7 +107,26 @@ func clean(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	ascii := true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf { // fast path: most text is ASCII
+			i++
+			switch {
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+				space = b.Len() > 0
+			case c < 0x20 || c == 0x7f:
+			default:
+				if space {
+					b.WriteByte(' ')
+					space = false
+				}
+				b.WriteByte(c)
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
 		switch {
 		case unicode.IsSpace(r) || r == '\u00A0':
 			space = b.Len() > 0
@@ -118,7 +137,11 @@ func clean(s string) string {
 				space = false
 			}
 			b.WriteRune(r)
+			ascii = false
 		}
+	}
+	if ascii {
+		return b.String()
 	}
 	return norm.NFC.String(b.String())
 }

@@ -1,0 +1,183 @@
+// Command ingest benchmarks "egovfeed fetch" against a loopback feed farm
+// and, in the same run, the floor: plain fetch + gofeed parse of the same
+// feeds with 2 workers.
+//
+//	go run ./internal/bench/ingest -n 1000 -m 50 -runs 3
+//
+// egovfeed runs as a child process, so its peak RSS is its own.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/egovfeed/egovfeed/internal/farm"
+	"github.com/egovfeed/egovfeed/storage"
+	"github.com/mmcdole/gofeed"
+)
+
+type run struct {
+	floor, first, second time.Duration
+	rssKB                int64
+	stored, served       int
+	all304               bool
+}
+
+func main() {
+	n := flag.Int("n", 1000, "sources")
+	m := flag.Int("m", 50, "items per source")
+	runs := flag.Int("runs", 3, "repetitions (medians are reported)")
+	hosts := flag.Int("hosts", 8, "loopback addresses the farm listens on")
+	flag.Parse()
+	log.SetFlags(0)
+
+	tmp, err := os.MkdirTemp("", "egovfeed-bench-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "egovfeed")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/egovfeed").CombinedOutput(); err != nil {
+		log.Fatalf("build: %v\n%s", err, out)
+	}
+
+	var results []run
+	for r := range *runs {
+		f := farm.New(*n, *m, uint64(r+1))
+		if err := f.Start(*hosts); err != nil {
+			log.Fatal(err)
+		}
+		res := once(f, bin, filepath.Join(tmp, fmt.Sprint(r)))
+		f.Close()
+		results = append(results, res)
+		log.Printf("run %d: floor %v, first %v (%.2fx), second %v, peak RSS %d MB, stored %d of %d, all 304: %v",
+			r+1, res.floor.Round(time.Millisecond), res.first.Round(time.Millisecond), ratio(res.first, res.floor),
+			res.second.Round(time.Millisecond), res.rssKB/1024, res.stored, res.served, res.all304)
+	}
+	med := func(get func(run) time.Duration) time.Duration {
+		v := make([]time.Duration, len(results))
+		for i, r := range results {
+			v[i] = get(r)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	floor, first, second := med(func(r run) time.Duration { return r.floor }), med(func(r run) time.Duration { return r.first }), med(func(r run) time.Duration { return r.second })
+	ratios := make([]float64, len(results))
+	var maxRSS int64
+	lost := 0
+	for i, r := range results {
+		ratios[i] = ratio(r.first, r.floor)
+		maxRSS = max(maxRSS, r.rssKB)
+		lost += r.served - r.stored
+	}
+	slices.Sort(ratios)
+	items := *n * *m
+	fmt.Printf("| %d×%d | %v | %v | %.2f× | %.0f | %v | %d MB | %d / %d | %d |\n",
+		*n, *m, floor.Round(time.Millisecond), first.Round(time.Millisecond), ratios[len(ratios)/2],
+		float64(items)/first.Seconds(), second.Round(time.Millisecond), maxRSS/1024, results[0].stored, items, lost)
+}
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
+
+func once(f *farm.Farm, bin, dir string) run {
+	var res run
+	res.served = f.N * f.M
+	res.floor = floor(f)
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	db := filepath.Join(dir, "bench.db")
+	cfgPath := filepath.Join(dir, "config.yaml")
+	var cfg bytes.Buffer
+	fmt.Fprintf(&cfg, "database: %s\nfetch:\n  allow_private_networks: true\n  concurrency: 8\n  per_host: 2\nsources:\n", db)
+	for i := range f.N {
+		fmt.Fprintf(&cfg, "  - name: Quelle %d\n    url: %s\n", i, f.URL(i))
+	}
+	if err := os.WriteFile(cfgPath, cfg.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	var rss int64
+	res.first, rss = child(bin, cfgPath)
+	res.rssKB = rss
+	before := f.NotModified.Load()
+	res.second, rss = child(bin, cfgPath)
+	res.rssKB = max(res.rssKB, rss)
+	res.all304 = f.NotModified.Load()-before == int64(f.N)
+
+	st, err := storage.Open(context.Background(), db)
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := st.Count(context.Background())
+	st.Close()
+	if err != nil {
+		log.Fatal(err)
+	}
+	res.stored = c.Items
+	return res
+}
+
+// child runs "egovfeed fetch" and returns its wall time and peak RSS (KB).
+func child(bin, cfg string) (time.Duration, int64) {
+	cmd := exec.Command(bin, "fetch", "-config", cfg, "-log-level", "warn")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	if err != nil {
+		tail := out.Bytes()[max(0, out.Len()-2000):]
+		log.Fatalf("egovfeed fetch: %v\n%s", err, tail)
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return took, ru.Maxrss
+}
+
+// floor fetches and parses every feed with 2 workers and nothing else.
+func floor(f *farm.Farm) time.Duration {
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				resp, err := client.Get(f.URL(i))
+				if err != nil {
+					log.Fatal(err)
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err != nil {
+					log.Fatal(err)
+				}
+				feed, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+				if err != nil || len(feed.Items) != f.M {
+					log.Fatalf("floor parse of feed %d: %v", i, err)
+				}
+			}
+		}()
+	}
+	for i := range f.N {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return time.Since(start)
+}

@@ -1,11 +1,22 @@
 // Package feeds republishes stored items as Atom, RSS, JSON Feed, an
-// HTML page and OPML, and serves them over HTTP.
+// HTML page, plain text and OPML, and serves them over HTTP.
+//
+// Every document is rendered once per change of its content and served
+// from memory (see cache.go); the item selection is in select.go, the
+// per-item presentation (titles, dates, safe links, sanitizing) in
+// present.go and one file per format.
 package feeds
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/egovfeed/egovfeed/config"
@@ -14,27 +25,411 @@ import (
 
 // Server is the HTTP handler of the republished feeds.
 type Server struct {
-	cfg   *config.Config
-	store *storage.Store
-	log   *slog.Logger
-	mux   *http.ServeMux
+	cfg     *config.Config
+	store   *storage.Store
+	log     *slog.Logger
+	mux     *http.ServeMux
+	base    string // base_url without a trailing slash
+	pres    *presenter
+	outputs map[string]*config.Output
+	now     func() time.Time
+
+	gen      atomic.Uint64 // bumped by Invalidate
+	cache    *cache
+	flightMu sync.Mutex
+	flight   map[string]*call
+
+	prerender bool
+	debounce  time.Duration
+	kick      chan struct{}
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
 }
 
-// NewServer returns the handler for cfg's outputs over store.
-func NewServer(ctx context.Context, cfg *config.Config, store *storage.Store, logger *slog.Logger) (*Server, error) {
-	s := &Server{cfg: cfg, store: store, log: logger.With("component", "feeds"), mux: http.NewServeMux()}
+// Option adjusts a Server.
+type Option func(*Server)
+
+// WithClock sets the clock used for max_age and Last-Modified (tests).
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithoutPrerender turns off the background re-rendering of default
+// views after Invalidate (for one-shot use such as the export command).
+func WithoutPrerender() Option { return func(s *Server) { s.prerender = false } }
+
+// WithCacheLimits bounds the rendered-document cache.
+func WithCacheLimits(entries int, bytes int64) Option {
+	return func(s *Server) { s.cache = newCache(max(entries, 1), max(bytes, 1)) }
+}
+
+// WithDebounce sets how long the background re-rendering waits after an
+// invalidation for further ones (ingests commit in bursts).
+func WithDebounce(d time.Duration) Option { return func(s *Server) { s.debounce = d } }
+
+// Default cache bounds: a few hundred documents, 64 MiB.
+const (
+	defaultCacheEntries = 512
+	defaultCacheBytes   = 64 << 20
+)
+
+// NewServer returns the handler for cfg's outputs over store. Background
+// re-rendering runs until ctx is cancelled or Close is called.
+func NewServer(ctx context.Context, cfg *config.Config, store *storage.Store, logger *slog.Logger, opts ...Option) (*Server, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		cfg:       cfg,
+		store:     store,
+		log:       logger.With("component", "feeds"),
+		mux:       http.NewServeMux(),
+		base:      strings.TrimRight(cfg.BaseURL, "/"),
+		pres:      newPresenter(cfg),
+		outputs:   map[string]*config.Output{},
+		now:       time.Now,
+		cache:     newCache(defaultCacheEntries, defaultCacheBytes),
+		flight:    map[string]*call{},
+		prerender: true,
+		debounce:  time.Second,
+		kick:      make(chan struct{}, 1),
+	}
+	for i := range cfg.Outputs {
+		s.outputs[cfg.Outputs[i].Name] = &cfg.Outputs[i]
+	}
+	for _, o := range opts {
+		o(s)
+	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /feeds/{file}", s.serveFeed)
+	s.mux.HandleFunc("GET /feeds/land/{file}", s.serveLandFeed)
+	s.mux.HandleFunc("GET /{$}", s.servePage)
+	s.mux.HandleFunc("GET /land/{code}", s.servePage)
+	s.mux.HandleFunc("GET /outputs/{name}", s.servePage)
+	s.mux.HandleFunc("GET /sources.opml", s.serveOPML)
+	s.mux.HandleFunc("GET /feeds.opml", s.serveOPML)
+
+	ctx, s.stop = context.WithCancel(ctx)
+	if s.prerender {
+		s.kick <- struct{}{} // warm the default views
+		s.wg.Add(1)
+		go s.prerenderLoop(ctx)
+	}
 	return s, nil
 }
 
-// Invalidate marks rendered feeds stale after an ingest committed.
-func (s *Server) Invalidate() {}
+// Close stops the background re-rendering and waits for it.
+func (s *Server) Close() error {
+	s.stop()
+	s.wg.Wait()
+	return nil
+}
+
+// Invalidate marks every rendered document stale after an ingest
+// committed: the next request re-renders it, and the cached default
+// views are re-rendered in the background soon after.
+func (s *Server) Invalidate() {
+	s.gen.Add(1)
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// warmViews are rendered at start even before anyone asks for them.
+func (s *Server) warmViews() []*view {
+	return []*view{
+		{kind: kindAll, format: FormatAtom},
+		{kind: kindAll, format: FormatRSS},
+		{kind: kindAll, format: FormatJSON},
+		{kind: kindAll, format: FormatHTML},
+	}
+}
+
+func (s *Server) prerenderLoop(ctx context.Context) {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.kick:
+		}
+		// Ingests of several sources commit one after another: wait for
+		// the burst to end before rendering.
+		if s.debounce > 0 {
+			t := time.NewTimer(s.debounce)
+			for waiting := true; waiting; {
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-s.kick:
+					t.Reset(s.debounce)
+				case <-t.C:
+					waiting = false
+				}
+			}
+		}
+		views := s.warmViews()
+		for _, e := range s.cache.defaults() {
+			views = append(views, e.view)
+		}
+		seen := map[string]bool{}
+		for _, v := range views {
+			if ctx.Err() != nil {
+				return
+			}
+			if k := v.key(); !seen[k] {
+				seen[k] = true
+				if _, err := s.lookup(ctx, v); err != nil && ctx.Err() == nil {
+					s.log.Warn("prerender failed", "path", k, "err", err)
+				}
+			}
+		}
+	}
+}
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
+}
+
+// Errors of Export and of view resolution.
+var (
+	// ErrUnknownFeed: no such Land, output or format (HTTP 404).
+	ErrUnknownFeed = errors.New("unknown feed")
+	// ErrBadParameter: a query parameter is malformed (HTTP 400).
+	ErrBadParameter = errBadParam
+)
+
+// feedView resolves /feeds/{name}{.ext} to a view.
+func (s *Server) feedView(name string, f Format) (*view, error) {
+	name = strings.ToLower(name)
+	if name == "all" {
+		return &view{kind: kindAll, format: f}, nil
+	}
+	if land, ok := strings.CutPrefix(name, "land/"); ok {
+		code, ok := landCodeOf(land)
+		if !ok {
+			return nil, ErrUnknownFeed
+		}
+		return &view{kind: kindLand, land: code, format: f}, nil
+	}
+	if o := s.outputs[name]; o != nil {
+		return &view{kind: kindOutput, output: o, format: f}, nil
+	}
+	return nil, ErrUnknownFeed
+}
+
+// splitExt splits "he.atom" into "he" and FormatAtom.
+func splitExt(file string) (string, Format, bool) {
+	i := strings.LastIndexByte(file, '.')
+	if i <= 0 {
+		return "", 0, false
+	}
+	f, ok := extensions[strings.ToLower(file[i:])]
+	return file[:i], f, ok
+}
+
+var (
+	hCacheControl = []string{"public, max-age=300"}
+	hVary         = []string{"Accept-Encoding"}
+	hGzip         = []string{"gzip"}
+	hNoSniff      = []string{"nosniff"}
+)
+
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
+	// Fast path: a default view whose path is its cache key.
+	if r.URL.RawQuery == "" {
+		if e := s.cache.get(r.URL.Path); e != nil && e.fresh(s.gen.Load(), s.now) {
+			serveEntry(w, r, e)
+			return
+		}
+	}
+	name, f, ok := splitExt(r.PathValue("file"))
+	if !ok {
+		notFound(w)
+		return
+	}
+	v, err := s.feedView(name, f)
+	s.serveView(w, r, v, err)
+}
+
+func (s *Server) serveLandFeed(w http.ResponseWriter, r *http.Request) {
+	name, f, ok := splitExt(r.PathValue("file"))
+	if !ok {
+		notFound(w)
+		return
+	}
+	v, err := s.feedView("land/"+name, f)
+	s.serveView(w, r, v, err)
+}
+
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
+	var v *view
+	var err error
+	switch {
+	case r.PathValue("code") != "":
+		v, err = s.feedView("land/"+r.PathValue("code"), FormatHTML)
+	case r.PathValue("name") != "":
+		name := strings.ToLower(r.PathValue("name"))
+		if name == "all" || strings.Contains(name, "/") {
+			err = ErrUnknownFeed
+		} else {
+			v, err = s.feedView(name, FormatHTML)
+		}
+	default:
+		v = &view{kind: kindAll, format: FormatHTML}
+	}
+	s.serveView(w, r, v, err)
+}
+
+func (s *Server) serveOPML(w http.ResponseWriter, r *http.Request) {
+	v := &view{kind: kindFeedsOPML}
+	if r.URL.Path == "/sources.opml" {
+		v.kind = kindSourcesOPML
+	}
+	s.serveView(w, r, v, nil)
+}
+
+func (s *Server) serveView(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	if err != nil {
+		notFound(w)
+		return
+	}
+	if v.kind != kindSourcesOPML && v.kind != kindFeedsOPML {
+		if v.params, err = parseParams(r.URL.Query()); err != nil {
+			textError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), errBadParam.Error()+": "))
+			return
+		}
+	}
+	e, err := s.lookup(r.Context(), v)
+	if err != nil {
+		if r.Context().Err() == nil {
+			s.log.Error("render failed", "path", v.key(), "err", err)
+		}
+		textError(w, http.StatusServiceUnavailable, "feed temporarily unavailable, please retry")
+		return
+	}
+	serveEntry(w, r, e)
+}
+
+func notFound(w http.ResponseWriter) { textError(w, http.StatusNotFound, "unknown feed") }
+
+func textError(w http.ResponseWriter, code int, msg string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	io.WriteString(w, msg+"\n")
+}
+
+// serveEntry writes a cached document: conditional GET on ETag and
+// Last-Modified, gzip when accepted, no body for HEAD.
+func serveEntry(w http.ResponseWriter, r *http.Request, e *entry) {
+	h := w.Header()
+	h["Content-Type"] = e.hType
+	h["Cache-Control"] = hCacheControl
+	h["Vary"] = hVary
+	h["Last-Modified"] = e.hLastMod
+	h["X-Content-Type-Options"] = hNoSniff
+	gz := e.gz != nil && acceptsGzip(r.Header["Accept-Encoding"])
+	if gz {
+		h["Etag"] = e.hETagGz
+	} else {
+		h["Etag"] = e.hETag
+	}
+	if notModified(r, e) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := e.body
+	if gz {
+		body = e.gz
+		h["Content-Encoding"] = hGzip
+		h["Content-Length"] = e.hLenGz
+	} else {
+		h["Content-Length"] = e.hLen
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// notModified evaluates If-None-Match (which wins when present) and
+// If-Modified-Since (RFC 9110, 13.2.2). Either representation's ETag
+// matches: they differ only in their content coding.
+func notModified(r *http.Request, e *entry) bool {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
+		for _, line := range inm {
+			for _, t := range strings.Split(line, ",") {
+				t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+				if t == "*" || t == e.etag || t == e.etagGz {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !e.lastMod.After(t)
+	}
+	return false
+}
+
+// acceptsGzip reports whether Accept-Encoding allows gzip: named with
+// q > 0, or not named and "*" with q > 0.
+func acceptsGzip(values []string) bool {
+	star := false
+	for _, line := range values {
+		if !strings.Contains(line, "gzip") && !strings.Contains(line, "*") {
+			continue
+		}
+		for _, part := range strings.Split(line, ",") {
+			coding, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+			coding = strings.TrimSpace(coding)
+			ok := qNonZero(q)
+			switch {
+			case strings.EqualFold(coding, "gzip") || strings.EqualFold(coding, "x-gzip"):
+				return ok
+			case coding == "*":
+				star = ok
+			}
+		}
+	}
+	return star
+}
+
+// qNonZero reads the parameters after a coding: false only for q=0.
+func qNonZero(params string) bool {
+	for _, p := range strings.Split(params, ";") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(p), "q="); ok {
+			return strings.Trim(strings.TrimSpace(v), "0.") != ""
+		}
+	}
+	return true
+}
+
+// Export writes the document the server would serve for target ("all",
+// "land/he" or an output's name) in format f with query parameters q:
+// the same bytes as over HTTP.
+func (s *Server) Export(ctx context.Context, w io.Writer, target string, f Format, q url.Values) error {
+	v, err := s.feedView(strings.TrimSuffix(strings.TrimPrefix(target, "/"), "/"), f)
+	if err != nil {
+		return err
+	}
+	if v.params, err = parseParams(q); err != nil {
+		return err
+	}
+	e, err := s.lookup(ctx, v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(e.body)
+	return err
 }
 
 // HTTPServer wraps h with the timeouts and limits a public server needs.

@@ -1,0 +1,93 @@
+package feeds
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// stripMarks removes combining marks after decomposition: é → e.
+var stripMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// fold makes text comparable for the include/exclude words of curated
+// outputs: lower case, German umlauts and ß spelled out (ä → ae,
+// ö → oe, ü → ue, ß → ss, so "Bürgerportal" and "BUERGERPORTAL" fold
+// alike) and other diacritics dropped (é → e).
+func fold(s string) string {
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	ascii := true
+	for _, r := range s {
+		switch r = unicode.ToLower(r); r {
+		case 'ä':
+			b.WriteString("ae")
+		case 'ö':
+			b.WriteString("oe")
+		case 'ü':
+			b.WriteString("ue")
+		case 'ß', 'ẞ':
+			b.WriteString("ss")
+		default:
+			if r >= utf8.RuneSelf {
+				ascii = false
+			}
+			b.WriteRune(r)
+		}
+	}
+	if ascii {
+		return b.String()
+	}
+	out, _, err := transform.String(stripMarks, b.String())
+	if err != nil {
+		return b.String()
+	}
+	return out
+}
+
+// matcher matches folded words as word prefixes: a term matches where it
+// starts a word (at the start of the text or after a character that is
+// not a letter or digit), whatever follows. "digital" thus matches
+// "Digitalisierung" and "digitale", but not "Verwaltungsdigitalisierung";
+// "OZG" matches "OZG-Umsetzung". Terms may contain spaces or hyphens
+// ("Online-Dienst"); they are folded like the text.
+type matcher []string
+
+func newMatcher(terms []string) matcher {
+	var m matcher
+	for _, t := range terms {
+		if f := fold(strings.TrimSpace(t)); f != "" {
+			m = append(m, f)
+		}
+	}
+	return m
+}
+
+// match reports whether any term starts a word of the folded text.
+func (m matcher) match(folded string) bool {
+	for _, t := range m {
+		for off := 0; ; {
+			i := strings.Index(folded[off:], t)
+			if i < 0 {
+				break
+			}
+			i += off
+			if i == 0 || !isWordRune(prevRune(folded[:i])) {
+				return true
+			}
+			off = i + 1
+		}
+	}
+	return false
+}
+
+func prevRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -1,0 +1,103 @@
+package feeds
+
+import (
+	"context"
+	"time"
+
+	"github.com/egovfeed/egovfeed/config"
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+// page is one page of a feed: at most limit items, newest published
+// first, and the position of the next page when there is one.
+type page struct {
+	items []storage.Item
+	next  *storage.Cursor
+	// expires is when the page's content changes without an ingest (an
+	// item of an output with max_age grows too old); zero if never.
+	expires time.Time
+}
+
+// scanPage is how many rows are read per storage query while filtering
+// a curated output in Go.
+const scanPage = 200
+
+// selectPage reads the items of v's page. Lands and sources are
+// filtered by the storage query; include, exclude and max_age of curated
+// outputs are applied here, reading further storage pages until the
+// limit is filled or the history is exhausted. One item more than the
+// limit is read to know whether a next page exists.
+func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, error) {
+	limit := v.limit()
+	q := storage.Query{Since: v.params.since, Before: v.params.before}
+	var f *outputFilter
+	switch v.kind {
+	case kindLand:
+		q.Lands = []string{v.land}
+	case kindOutput:
+		q.Lands, q.Sources = v.output.Lands, v.output.Sources
+		f = newOutputFilter(v.output)
+		if v.output.MaxAge > 0 {
+			if min := now.Add(-v.output.MaxAge); min.After(q.Since) {
+				q.Since = min
+			}
+		}
+	}
+	var pg page
+	if f == nil || f.passAll() {
+		q.Limit = limit + 1
+		items, err := s.store.Items(ctx, q)
+		if err != nil {
+			return page{}, err
+		}
+		pg.items = items
+	} else {
+		q.Limit = max(scanPage, limit+1)
+		for len(pg.items) <= limit {
+			items, err := s.store.Items(ctx, q)
+			if err != nil {
+				return page{}, err
+			}
+			for i := range items {
+				if f.keep(&items[i]) {
+					pg.items = append(pg.items, items[i])
+				}
+			}
+			if len(items) < q.Limit {
+				break
+			}
+			last := items[len(items)-1]
+			q.Before = &storage.Cursor{Published: last.Published, ID: last.ID}
+		}
+	}
+	if len(pg.items) > limit {
+		last := pg.items[limit-1]
+		pg.next = &storage.Cursor{Published: last.Published, ID: last.ID}
+		pg.items = pg.items[:limit]
+	}
+	if v.kind == kindOutput && v.output.MaxAge > 0 && len(pg.items) > 0 {
+		pg.expires = pg.items[len(pg.items)-1].Published.Add(v.output.MaxAge)
+	}
+	return pg, nil
+}
+
+// outputFilter holds a curated output's word filters.
+type outputFilter struct {
+	include, exclude matcher
+}
+
+func newOutputFilter(o *config.Output) *outputFilter {
+	return &outputFilter{include: newMatcher(o.Include), exclude: newMatcher(o.Exclude)}
+}
+
+func (f *outputFilter) passAll() bool { return len(f.include) == 0 && len(f.exclude) == 0 }
+
+// keep applies include (any word must match) and exclude (none may) to
+// the item's title and teaser, folded.
+func (f *outputFilter) keep(it *storage.Item) bool {
+	text := fold(plainText(it.Title) + "\n" + plainText(it.Teaser))
+	if len(f.include) > 0 && !f.include.match(text) {
+		return false
+	}
+	return !f.exclude.match(text)
+}

@@ -45,7 +45,16 @@ type Aggregator struct {
 	onCommit func()
 	now      func() time.Time
 	sources  []*source
+
+	// fetching bounds fetch+parse work (fetch.concurrency); storing
+	// bounds parsed batches waiting for the writer, so a slow disk
+	// holds back fetching instead of filling memory.
+	fetching chan struct{}
+	storing  chan struct{}
 }
+
+// maxPendingBatches bounds parsed batches waiting to be stored.
+const maxPendingBatches = 128
 
 type source struct {
 	cfg     config.Source
@@ -84,6 +93,8 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 		tag:      opts.Tag,
 		onCommit: opts.OnCommit,
 		now:      opts.Now,
+		fetching: make(chan struct{}, cfg.Fetch.Concurrency),
+		storing:  make(chan struct{}, maxPendingBatches),
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -111,21 +122,13 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 // called after each source (from several goroutines, serialized).
 func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Result)) []Result {
 	results := make([]Result, len(a.sources))
-	sem := make(chan struct{}, a.cfg.Fetch.Concurrency)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for i, src := range a.sources {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				results[i] = Result{Source: src.cfg.Name, SourceID: src.id, Err: ctx.Err()}
-				return
-			}
 			results[i] = a.fetchSource(ctx, src, force)
-			<-sem
 			if progress != nil {
 				mu.Lock()
 				progress(results[i])
@@ -158,6 +161,12 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool) R
 	}
 	rec := storage.Fetch{SourceID: src.id, StartedAt: start}
 	var items []storage.NewItem
+	select {
+	case a.fetching <- struct{}{}:
+	case <-ctx.Done():
+		res.Err = ctx.Err()
+		return res
+	}
 	resp, err := a.client.Get(ctx, fetch.Request{URL: src.cfg.URL, ETag: state.ETag, LastModified: state.LastModified})
 	if err == nil {
 		rec.Status = resp.StatusCode
@@ -168,6 +177,12 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool) R
 			items, rec.FeedTitle, rec.FeedLink, err = a.parse(src, resp, start)
 		}
 	}
+	resp = nil
+	// The store slot is taken before the fetch slot is given back, so
+	// parsed batches never pile up beyond maxPendingBatches.
+	a.storing <- struct{}{}
+	<-a.fetching
+	defer func() { <-a.storing }()
 	res.Status, res.Bytes, res.NotModified = rec.Status, rec.Bytes, rec.NotModified
 	if err != nil {
 		var he *fetch.HTTPError

@@ -14,8 +14,13 @@ import (
 
 // BenchmarkFirstCycle stores 200×50 farm items into a fresh database per
 // iteration (in-process; the full figures come from internal/bench/ingest).
-func BenchmarkFirstCycle(b *testing.B) {
-	f := farm.New(200, 50, 1)
+func BenchmarkFirstCycle(b *testing.B) { benchFirstCycle(b, 200, 50) }
+
+// BenchmarkFirstCycle1000 is the 1000×50 farm, in-process.
+func BenchmarkFirstCycle1000(b *testing.B) { benchFirstCycle(b, 1000, 50) }
+
+func benchFirstCycle(b *testing.B, n, m int) {
+	f := farm.New(n, m, 1)
 	if err := f.Start(8); err != nil {
 		b.Fatal(err)
 	}

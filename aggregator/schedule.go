@@ -17,14 +17,7 @@ import (
 func (a *Aggregator) Run(ctx context.Context) error {
 	c := cron.New(cron.WithLocation(normalize.Berlin), cron.WithParser(cronParser{}))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, a.cfg.Fetch.Concurrency)
 	run := func(src *source) {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			return
-		}
-		defer func() { <-sem }()
 		res := a.fetchSource(ctx, src, false)
 		if res.Err != nil {
 			a.log.Warn("fetch failed", "source", src.cfg.Name, "error", res.Err, "retry_after", res.RetryAfter)

@@ -28,6 +28,8 @@ var commands = []command{
 	{"fetch", "fetch every source once now, then exit (1 if any source failed)", setupFetch},
 	{"sources", "list every source with its last fetch, items, failures and next run", setupSources},
 	{"check-config", "validate the configuration and exit", setupCheckConfig},
+	{"retag", "re-apply the current tagging rules to every stored item", setupRetag},
+	{"explain", "ITEM-ID: show which rules and words gave an item its Länder", setupExplain},
 }
 
 // env is what every command gets: the parsed flags' shared part.

@@ -30,7 +30,11 @@ var commands = []command{
 	{"check-config", "validate the configuration and exit", setupCheckConfig},
 	{"retag", "re-apply the current tagging rules to every stored item", setupRetag},
 	{"explain", "ITEM-ID: show which rules and words gave an item its Länder", setupExplain},
+	{"backup", "FILE: write a consistent copy of the database (VACUUM INTO), mode 0600", setupBackup},
 }
+
+// takesArgs names the commands with positional arguments.
+var takesArgs = map[string]bool{"explain": true, "split": true, "merge": true, "backup": true}
 
 // env is what every command gets: the parsed flags' shared part.
 type env struct {
@@ -95,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 && cmd.name != "explain" && cmd.name != "split" && cmd.name != "merge" {
+	if fs.NArg() > 0 && !takesArgs[cmd.name] {
 		fmt.Fprintf(stderr, "egovfeed %s: unexpected arguments %q\n", cmd.name, fs.Args())
 		return 2
 	}

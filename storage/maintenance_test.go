@@ -1,0 +1,85 @@
+package storage_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+func openStore(t *testing.T) (*storage.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, path
+}
+
+// seed stores n items of one source.
+func seed(t *testing.T, st *storage.Store, url string, n int, published time.Time) int64 {
+	t.Helper()
+	ctx := context.Background()
+	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: url, URL: url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := make([]storage.NewItem, n)
+	for i := range items {
+		items[i] = storage.NewItem{GUID: url + "/" + string(rune('a'+i)), Title: "T", Link: url + "/" + string(rune('a'+i)),
+			Published: published.Add(time.Duration(i) * time.Minute), DateFromSource: true}
+	}
+	if _, err := st.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: published, Status: 200}, url, items, published); err != nil {
+		t.Fatal(err)
+	}
+	return ids[0]
+}
+
+func TestBackup(t *testing.T) {
+	st, _ := openStore(t)
+	seed(t, st, "https://a.example/feed", 5, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	dst := filepath.Join(t.TempDir(), "backup.db")
+	if err := st.Backup(context.Background(), dst); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode = %v, want 0600", fi.Mode().Perm())
+	}
+	b, err := storage.Open(context.Background(), dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if ok, err := b.IntegrityCheck(context.Background()); err != nil || ok != "ok" {
+		t.Errorf("integrity of backup: %q, %v", ok, err)
+	}
+	if c, _ := b.Count(context.Background()); c.Items != 5 {
+		t.Errorf("backup has %d items, want 5", c.Items)
+	}
+	if err := st.Backup(context.Background(), dst); err == nil {
+		t.Error("backup over an existing file succeeded")
+	}
+}
+
+func TestDatabaseFileMode(t *testing.T) {
+	st, path := openStore(t)
+	seed(t, st, "https://a.example/feed", 1, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode = %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+	}
+}

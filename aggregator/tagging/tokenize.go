@@ -1,0 +1,195 @@
+package tagging
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is one word of the input: a maximal run of letters and digits.
+// Hyphens, spaces and punctuation separate tokens; what lies between two
+// tokens (the gap) is summarised in flags so that matching never has to
+// look at the bytes again.
+type token struct {
+	start, end   int32 // byte range in the original text
+	lstart, lend int32 // byte range of the folded form in tokenizer.low
+	flags        uint16
+}
+
+const (
+	fUpper       uint16 = 1 << iota // first letter is upper case
+	fAllUpper                       // every letter is upper case and there are at least two
+	fGapHyphen                      // the gap before is a single hyphen ("Sachsen-Anhalt")
+	fGapSpace                       // the gap before is white space only
+	fGapSoft                        // the gap before holds only space, ( ) / . and hyphens
+	fSentStart                      // first token, or the gap before ends a sentence or clause
+	fColonBefore                    // the gap before contains a colon
+	fDigit                          // starts with a digit
+	fParenBefore                    // the gap before contains "("
+)
+
+// tokenizer is reusable scratch space; one per goroutine (see Tagger.pool).
+type tokenizer struct {
+	toks []token
+	low  []byte // folded (lower-cased, ß → ss) token text, back to back
+	res  result // the Tag call's result, kept here to avoid an allocation
+}
+
+// tokenize splits text into tokens, replacing the previous content.
+func (z *tokenizer) tokenize(text string) {
+	z.toks = z.toks[:0]
+	z.low = z.low[:0]
+	gapStart := 0
+	i := 0
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if !isASCIIWord(c) {
+				i++
+				continue
+			}
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r) {
+				i += size
+				continue
+			}
+		}
+		// A token starts at i.
+		t := token{start: int32(i), lstart: int32(len(z.low))}
+		t.flags = gapFlags(text[gapStart:i], len(z.toks) == 0)
+		upper, lower, letters := 0, 0, 0
+		first := true
+		for i < len(text) {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				if !isASCIIWord(c) {
+					break
+				}
+				switch {
+				case c >= 'A' && c <= 'Z':
+					upper++
+					letters++
+					if first {
+						t.flags |= fUpper
+					}
+					c += 'a' - 'A'
+				case c >= 'a' && c <= 'z':
+					lower++
+					letters++
+				default:
+					if first {
+						t.flags |= fDigit
+					}
+				}
+				z.low = append(z.low, c)
+				i++
+				first = false
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r) {
+				break
+			}
+			if unicode.IsUpper(r) {
+				upper++
+				letters++
+				if first {
+					t.flags |= fUpper
+				}
+			} else if unicode.IsLetter(r) {
+				lower++
+				letters++
+			} else if first && unicode.IsDigit(r) {
+				t.flags |= fDigit
+			}
+			switch r {
+			case 'ß', 'ẞ':
+				z.low = append(z.low, 's', 's')
+			default:
+				z.low = utf8.AppendRune(z.low, unicode.ToLower(r))
+			}
+			i += size
+			first = false
+		}
+		if letters >= 2 && lower == 0 {
+			t.flags |= fAllUpper
+		}
+		t.end = int32(i)
+		t.lend = int32(len(z.low))
+		z.toks = append(z.toks, t)
+		gapStart = i
+	}
+}
+
+// key returns the folded form of token k. The string shares no memory
+// with z.low only when the compiler copies it; callers use it for map
+// look-ups, where it does not.
+func (z *tokenizer) key(k int) []byte {
+	t := &z.toks[k]
+	return z.low[t.lstart:t.lend]
+}
+
+func isASCIIWord(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// gapFlags classifies the text between two tokens.
+func gapFlags(gap string, first bool) uint16 {
+	var f uint16
+	if first {
+		f |= fSentStart
+	}
+	if gap == "-" || gap == "\u2011" {
+		return f | fGapHyphen | fGapSoft
+	}
+	space, soft := true, true
+	for _, r := range gap {
+		switch r {
+		case ' ', '\t', '\u00a0', '\u202f', '\u2009':
+		case '\n', '\r':
+			f |= fSentStart
+		case '(', ')', '/', '-', '\u2011':
+			space = false
+			if r == '(' {
+				f |= fParenBefore
+			}
+		case '.':
+			space = false
+			f |= fSentStart
+		case ':':
+			space, soft = false, false
+			f |= fColonBefore | fSentStart
+		case '!', '?', ';', '|', '\u2013', '\u2014':
+			space, soft = false, false
+			f |= fSentStart
+		case '"', '„', '“', '”', '»', '«', '\'', '‚', '‘', '’':
+			// Quotes start a quotation, often a sentence of its own.
+			space, soft = false, false
+			f |= fSentStart
+		default:
+			space, soft = false, false
+		}
+	}
+	if space && len(gap) > 0 {
+		f |= fGapSpace
+	}
+	if soft {
+		f |= fGapSoft
+	}
+	return f
+}
+
+// fold lower-cases s the way the tokenizer does; used when building the
+// index so that gazetteer names and text agree.
+func fold(s string) string {
+	var z tokenizer
+	z.tokenize(s)
+	if len(z.toks) == 0 {
+		return ""
+	}
+	return string(z.low)
+}

@@ -18,16 +18,16 @@ var gazetteerText string
 type senseKind uint8
 
 const (
-	kindLandName     senseKind = iota // "Hessen", "Freistaat Thüringen", "NRW"
-	kindLandAdj                       // "bayerische", "hessischen": any case
-	kindLandDemonym                   // "Saarländer", "Berliner": capitalised, person-like
-	kindKreis                         // "Landkreis Leer", "Emsland"
-	kindGemeinde                      // "Lüneburg", "Weil am Rhein"
-	kindRegion                        // "Ruhrgebiet", "Nordhessen", "Spandau"
-	kindCityAdj                       // "Kölner", "Münchner"
-	kindLandmark                      // "Brandenburger Tor"
-	kindFederal                       // "Auswärtiges Amt", "IT-Planungsrat"
-	kindSuppress                      // "Frankfurter Allgemeine": consume, tag nothing
+	kindLandName    senseKind = iota // "Hessen", "Freistaat Thüringen", "NRW"
+	kindLandAdj                      // "bayerische", "hessischen": any case
+	kindLandDemonym                  // "Saarländer", "Berliner": capitalised, person-like
+	kindKreis                        // "Landkreis Leer", "Emsland"
+	kindGemeinde                     // "Lüneburg", "Weil am Rhein"
+	kindRegion                       // "Ruhrgebiet", "Nordhessen", "Spandau"
+	kindCityAdj                      // "Kölner", "Münchner"
+	kindLandmark                     // "Brandenburger Tor"
+	kindFederal                      // "Auswärtiges Amt", "IT-Planungsrat"
+	kindSuppress                     // "Frankfurter Allgemeine": consume, tag nothing
 )
 
 // sense is one thing a surface form can mean.

@@ -36,28 +36,34 @@ func BenchmarkTag(b *testing.B) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "items/s")
 }
 
-// BenchmarkLoad measures parsing the embedded gazetteer and the heap it
-// keeps alive.
+// BenchmarkLoad measures parsing the embedded gazetteer (load-ms) and
+// the heap it keeps alive (heap-MB); the forced collections needed for the
+// heap figure are not timed.
 func BenchmarkLoad(b *testing.B) {
 	var keep *gazetteer
 	var heap uint64
-	start := time.Now()
+	var elapsed time.Duration
 	for b.Loop() {
 		var before, after runtime.MemStats
+		b.StopTimer()
 		runtime.GC()
 		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		start := time.Now()
 		gz, err := loadGazetteer()
+		elapsed += time.Since(start)
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.StopTimer()
 		runtime.GC()
 		runtime.ReadMemStats(&after)
+		b.StartTimer()
 		keep = gz
 		heap = after.HeapAlloc - before.HeapAlloc
 	}
-	elapsed := time.Since(start)
 	runtime.KeepAlive(keep)
-	b.ReportMetric(float64(elapsed.Milliseconds())/float64(b.N), "load-ms")
+	b.ReportMetric(float64(elapsed.Microseconds())/1000/float64(b.N), "load-ms")
 	b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
 }
 

@@ -23,10 +23,11 @@ var commonWords = setOf(
 	"wiesen", "stadt", "land", "markt", "amt", "kreis", "bad", "gut", "ende", "mitte", "ort",
 	"insel", "kamp", "weiher", "ebene", "kranich", "adler", "falken", "fuchs", "wolf", "bären",
 	"kranz", "kreuz", "dorf", "höfen", "mühle", "hütten", "welt", "feld", "felden",
-	"post", "rathaus", "bahn",
+	"post", "rathaus", "bahn", "jade", "twist", "selters", "salem", "march", "much", "seeland",
+	"huy", "haag",
 	// first names and surnames
 	"roth", "achim", "horst", "lotte", "ernst", "linda", "marx", "merz", "weber", "koch", "lang",
-	"hahn", "kühn",
+	"hahn", "kühn", "barth", "werther",
 	// places abroad or districts elsewhere
 	"linz", "tessin", "nassau", "karlsbad", "weißensee", "bern",
 )
@@ -162,6 +163,12 @@ var regions = map[string][]string{
 // directionPrefixes combine with a one-word Land name into a region of that
 // Land ("Nordhessen", "Ostsachsen", "Südniedersachsen").
 var directionPrefixes = []string{"Nord", "Süd", "Ost", "West", "Mittel", "Nordost", "Nordwest", "Südost", "Südwest"}
+
+// articles before a bare Gemeinde name make it a noun: German city names
+// take no article ("das Münster" is a church, "am Rain" an edge of a field).
+// Kreise and regions do ("das Emsland"), so the rule is for Gemeinden only.
+var articles = setOf("der", "die", "das", "dem", "den", "des", "ein", "eine", "einem", "einen",
+	"eines", "einer", "im", "am", "vom", "zum", "zur", "beim", "ins", "ans")
 
 // placeCues are words after which a place name is a place even when it is
 // also an ordinary word ("Stadt Leer", "Gemeinde Lauf").

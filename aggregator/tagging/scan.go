@@ -47,6 +47,11 @@ func (t *Tagger) scan(z *tokenizer, res *result, text string, isTitle bool) {
 		if n, g := s.longest(i); g != nil {
 			s.consider(i, n, g, false)
 			i += n
+			// An adjective that needs a noun takes the noun with it:
+			// "Ulmer Münster" says nothing about Münster (NW).
+			if g.needsNoun() && i < len(toks) && toks[i].flags&fGapSpace != 0 && toks[i].flags&fUpper != 0 {
+				i++
+			}
 			continue
 		}
 		i++
@@ -210,6 +215,9 @@ func (s *scanner) consider(i, n int, g *group, titlePlace bool) bool {
 			return false
 		}
 	}
+	if !cue && g.bare && g.placeRule == "gemeinde" && i > 0 && t0.flags&fGapSpace != 0 && articles[s.key(i-1)] {
+		return false
+	}
 	if !titlePlace && g.singleToken && !g.genitive && s.isPerson(i, n) {
 		return false
 	}
@@ -222,6 +230,15 @@ func (s *scanner) consider(i, n int, g *group, titlePlace bool) bool {
 	}
 	s.res.add(g.placeLand, rule, s.evidence(from, i+n-1))
 	return true
+}
+
+// needsNoun reports whether the group is an adjective that counts only
+// before a noun (city adjectives and the Land demonyms that are foods).
+func (g *group) needsNoun() bool {
+	if g.hasLand {
+		return g.landKind == kindLandDemonym && trapDemonyms[g.key]
+	}
+	return g.hasPlace && g.placeRule == "city-adjective"
 }
 
 // nounFollows reports whether token k exists, directly follows with a

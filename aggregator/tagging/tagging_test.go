@@ -180,6 +180,7 @@ func TestTag_Ambiguous(t *testing.T) {
 	runCases(t, []tagCase{
 		{"Frankfurt alone", "Frankfurt setzt auf KI", "", []string{"DE-HE"}},
 		{"Münster alone", "Münster digitalisiert", "", []string{"DE-NW"}},
+		{"Stadt Münster", "Die Stadt Münster digitalisiert", "", []string{"DE-NW"}},
 		{"Halle alone", "Halle digitalisiert", "", nil},
 		{"Neustadt alone", "Neustadt digitalisiert", "", nil},
 		{"Neustadt an der Weinstraße", "Neustadt an der Weinstraße", "", []string{"DE-RP"}},
@@ -207,6 +208,8 @@ func TestTag_AdjectivesAndFood(t *testing.T) {
 		{"Thüringer Landtag", "Thüringer Landtag", "", []string{"DE-TH"}},
 		{"Hamburger Senat", "Hamburger Senat", "", []string{"DE-HH"}},
 		{"small-town adjective", "Wildberger sagt", "", nil},
+		{"adjective takes its noun", "Das Ulmer Münster", "", []string{"DE-BW"}},
+		{"Münster the cathedral", "Das Münster wird saniert", "", nil},
 	})
 }
 

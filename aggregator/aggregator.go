@@ -105,7 +105,7 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 	}
 	scs := make([]storage.SourceConfig, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		scs[i] = storage.SourceConfig{Name: s.Name, URL: s.URL, Land: s.Land}
+		scs[i] = storage.SourceConfig{Name: s.Name, URL: s.URL, Land: s.Land, Priority: s.EffectivePriority()}
 	}
 	ids, err := store.SyncSources(ctx, scs)
 	if err != nil {

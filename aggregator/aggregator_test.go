@@ -286,8 +286,8 @@ func TestDuplicateAcrossSources(t *testing.T) {
 		t.Fatalf("visible = %+v, want only the first source's item", visible)
 	}
 	for _, it := range all {
-		if it.SourceName == "B" && it.DuplicateOf != visible[0].ID {
-			t.Errorf("B's copy duplicate_of = %d, want %d", it.DuplicateOf, visible[0].ID)
+		if it.SourceName == "B" && (it.ClusterID != visible[0].ID || it.ClusterLayer != storage.LayerLink) {
+			t.Errorf("B's copy: cluster %d (%s), want %d (link)", it.ClusterID, it.ClusterLayer, visible[0].ID)
 		}
 	}
 }

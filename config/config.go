@@ -98,6 +98,24 @@ type Output struct {
 // TagsFromContent reports whether items of s are tagged from their text.
 func (s Source) TagsFromContent() bool { return s.TagFromContent == nil || *s.TagFromContent }
 
+// Default priorities: a source with a configured Land is an official
+// source (Bund, Land, Kommune) and wins over news sites.
+const (
+	PriorityOfficial = 10
+	PriorityNews     = 0
+)
+
+// EffectivePriority is the configured priority, or the default by kind.
+func (s Source) EffectivePriority() int {
+	switch {
+	case s.Priority != 0:
+		return s.Priority
+	case s.Land != "":
+		return PriorityOfficial
+	}
+	return PriorityNews
+}
+
 // EffectiveSchedule is the source's cron spec, or the default.
 func (c *Config) EffectiveSchedule(s Source) string {
 	if s.Schedule != "" {

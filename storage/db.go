@@ -36,6 +36,8 @@ type Store struct {
 	r    *sql.DB // readers
 	stmt statements
 
+	clusterer Clusterer // nil: canonical-link clustering only
+
 	writes     chan *writeReq
 	writerDone chan struct{}
 	mu         sync.RWMutex // guards closed against sends on writes

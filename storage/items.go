@@ -28,6 +28,17 @@ type NewItem struct {
 	Published      time.Time // zero: use first-seen time
 	DateFromSource bool
 	Lands          []LandTag
+	// Fingerprint holds the near-duplicate features the Clusterer reads.
+	Fingerprint []byte
+}
+
+// landCodes lists the codes of tags.
+func landCodes(tags []LandTag) []string {
+	out := make([]string, len(tags))
+	for i, t := range tags {
+		out[i] = t.Land
+	}
+	return out
 }
 
 // ContentHash identifies the visible content of an item; a change of it
@@ -262,7 +273,7 @@ func lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewIte
 	for i := range items {
 		args = append(args, items[i].GUID)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT guid, id, content_hash, published FROM items
+	rows, err := tx.QueryContext(ctx, `SELECT guid, id, content_hash, entry_published FROM items
 		WHERE source_id = ? AND guid IN (`+placeholders(len(items))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("look up items: %w", err)
@@ -292,7 +303,7 @@ func lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, links []string
 	for _, l := range links {
 		args = append(args, l)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT link, min(coalesce(duplicate_of, id)) FROM items
+	rows, err := tx.QueryContext(ctx, `SELECT link, min(coalesce(cluster_id, id)) FROM items
 		WHERE source_id <> ? AND link IN (`+placeholders(len(links))+`) GROUP BY link`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("look up links: %w", err)
@@ -309,18 +320,42 @@ func lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, links []string
 	return out, rows.Err()
 }
 
-func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sourceURL string, it *NewItem, hash []byte, dupOf int64, now time.Time) (int64, error) {
+// insertItem stores a new item. An item whose canonical link another
+// source already has joins that item's cluster; otherwise the Clusterer,
+// if any, may find an earlier item telling the same story.
+func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sourceURL string, it *NewItem, hash []byte, linkRoot int64, now time.Time) (int64, error) {
 	published := toMillis(it.Published)
 	if published == 0 {
 		published = toMillis(now)
 	}
-	var dup sql.NullInt64
-	if dupOf != 0 {
-		dup = sql.NullInt64{Int64: dupOf, Valid: true}
+	key := ItemKey(sourceURL, it.GUID)
+	var join *clusterRef
+	var layer string
+	var score float64
+	var err error
+	switch {
+	case linkRoot != 0:
+		join, err = clusterOf(ctx, tx, linkRoot)
+		layer, score = LayerLink, 1
+	case s.clusterer != nil && len(it.Fingerprint) > 0:
+		if m, ok := s.clusterer.Find(fromMillis(published), landCodes(it.Lands), it.Fingerprint); ok {
+			join, err = clusterOf(ctx, tx, m.ID)
+			layer, score = m.Layer, m.Score
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	var clusterID sql.NullInt64
+	entryKey, entryPublished := key, published
+	if join != nil {
+		clusterID = sql.NullInt64{Int64: join.root, Valid: true}
+		entryKey, entryPublished = join.entryKey, join.entryPublished
 	}
 	res, err := tx.StmtContext(ctx, s.stmt.insertItem).ExecContext(ctx,
-		sourceID, it.GUID, ItemKey(sourceURL, it.GUID), it.Title, it.Teaser, it.Link, it.OrigLink,
-		published, it.DateFromSource, toMillis(now), toMillis(now), hash, dup)
+		sourceID, it.GUID, key, it.Title, it.Teaser, it.Link, it.OrigLink,
+		published, it.DateFromSource, toMillis(now), toMillis(now), hash, it.Fingerprint,
+		clusterID, layer, score, join == nil, entryKey, entryPublished)
 	if err != nil {
 		return 0, err
 	}
@@ -328,12 +363,23 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 	if err != nil {
 		return 0, err
 	}
-	return id, s.insertLands(ctx, tx, id, published, it.Lands)
+	if err := s.insertLands(ctx, tx, id, entryPublished, it.Lands); err != nil {
+		return 0, err
+	}
+	if s.clusterer != nil && len(it.Fingerprint) > 0 {
+		s.clusterer.Add(id, fromMillis(published), landCodes(it.Lands), it.Fingerprint)
+	}
+	if join != nil {
+		if err := electPrimary(ctx, tx, join.root, now); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
 func (s *Store) updateItem(ctx context.Context, tx *sql.Tx, prev existing, it *NewItem, hash []byte, now time.Time) error {
 	if _, err := tx.StmtContext(ctx, s.stmt.updateItem).ExecContext(ctx,
-		it.Title, it.Teaser, it.Link, it.OrigLink, toMillis(now), hash, prev.id); err != nil {
+		it.Title, it.Teaser, it.Link, it.OrigLink, toMillis(now), hash, it.Fingerprint, prev.id); err != nil {
 		return err
 	}
 	if _, err := tx.StmtContext(ctx, s.stmt.deleteLands).ExecContext(ctx, prev.id); err != nil {
@@ -366,11 +412,13 @@ func (s *Store) prepare(ctx context.Context) error {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&s.stmt.updateItem, `UPDATE items SET title = ?, teaser = ?, link = ?, orig_link = ?, updated = ?, content_hash = ? WHERE id = ?`},
+		{&s.stmt.updateItem, `UPDATE items SET title = ?, teaser = ?, link = ?, orig_link = ?, updated = ?, content_hash = ?,
+			fingerprint = ? WHERE id = ?`},
 		{&s.stmt.deleteLands, `DELETE FROM item_lands WHERE item_id = ?`},
 		{&s.stmt.insertItem, `INSERT INTO items (source_id, guid, key, title, teaser, link, orig_link,
-			published, date_from_source, first_seen, updated, content_hash, duplicate_of)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			published, date_from_source, first_seen, updated, content_hash, fingerprint,
+			cluster_id, cluster_layer, cluster_score, visible, entry_key, entry_published)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.stmt.insertLand, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 	} {

@@ -27,7 +27,14 @@ type Item struct {
 	DateFromSource bool
 	FirstSeen      time.Time
 	Updated        time.Time
-	DuplicateOf    int64 // 0 when the item is the first with its link
+	// EntryKey and EntryPublished identify and date the entry an item
+	// is shown as: for a cluster, those of its first item, so an entry
+	// keeps its id and place when another report becomes its primary.
+	EntryKey       string
+	EntryPublished time.Time
+	ClusterID      int64 // the cluster's root; 0 for an item alone or a root
+	ClusterLayer   string
+	Visible        bool // the primary of its cluster (or alone)
 	Lands          []LandTag
 	// Related are other items reporting the same story (filled by the
 	// cluster queries; empty otherwise).
@@ -54,27 +61,31 @@ type Query struct {
 	Since   time.Time
 	Before  *Cursor // only items strictly older than this position
 	Limit   int
-	// WithDuplicates includes items stored as duplicates of another.
+	// WithDuplicates includes cluster members that are not primary.
 	WithDuplicates bool
 }
 
 const itemColumns = `i.id, i.key, i.source_id, s.name, s.url, s.land, s.feed_title, s.feed_link, i.guid, i.title, i.teaser,
-	i.link, i.orig_link, i.published, i.date_from_source, i.first_seen, i.updated, coalesce(i.duplicate_of, 0)`
+	i.link, i.orig_link, i.published, i.date_from_source, i.first_seen, i.updated,
+	i.entry_key, i.entry_published, coalesce(i.cluster_id, 0), i.cluster_layer, i.visible`
 
 func scanItem(sc interface{ Scan(...any) error }) (Item, error) {
 	var it Item
-	var pub, first, upd int64
+	var pub, first, upd, entryPub int64
 	err := sc.Scan(&it.ID, &it.Key, &it.SourceID, &it.SourceName, &it.SourceURL, &it.SourceLand, &it.FeedTitle, &it.FeedLink,
-		&it.GUID, &it.Title, &it.Teaser, &it.Link, &it.OrigLink, &pub, &it.DateFromSource, &first, &upd, &it.DuplicateOf)
+		&it.GUID, &it.Title, &it.Teaser, &it.Link, &it.OrigLink, &pub, &it.DateFromSource, &first, &upd,
+		&it.EntryKey, &entryPub, &it.ClusterID, &it.ClusterLayer, &it.Visible)
 	it.Published, it.FirstSeen, it.Updated = fromMillis(pub), fromMillis(first), fromMillis(upd)
+	it.EntryPublished = fromMillis(entryPub)
 	return it, err
 }
 
-// Items returns the items q selects, with their Land tags.
+// Items returns the items q selects, newest entry first, with their
+// Land tags and, for a cluster's primary, the other reports (Related).
 func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 	var where []string
 	var args []any
-	order := "i.published DESC, i.id DESC"
+	order := "i.entry_published DESC, i.id DESC"
 	from := "items i JOIN sources s ON s.id = i.source_id"
 	if len(q.Lands) > 0 {
 		// Walk the (land, published) index; an item in several of the
@@ -92,14 +103,14 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 		}
 	}
 	if !q.WithDuplicates {
-		where = append(where, "i.duplicate_of IS NULL")
+		where = append(where, "i.visible = 1")
 	}
 	if !q.Since.IsZero() {
-		where = append(where, "i.published > ?")
+		where = append(where, "i.entry_published > ?")
 		args = append(args, toMillis(q.Since))
 	}
 	if q.Before != nil {
-		where = append(where, "(i.published < ? OR (i.published = ? AND i.id < ?))")
+		where = append(where, "(i.entry_published < ? OR (i.entry_published = ? AND i.id < ?))")
 		b := toMillis(q.Before.Published)
 		args = append(args, b, b, q.Before.ID)
 	}
@@ -130,7 +141,51 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 	if err := s.loadLands(ctx, items); err != nil {
 		return nil, err
 	}
+	if !q.WithDuplicates {
+		if err := s.loadRelated(ctx, items); err != nil {
+			return nil, err
+		}
+	}
 	return items, nil
+}
+
+// loadRelated fills Related of cluster primaries with the other members,
+// earliest first.
+func (s *Store) loadRelated(ctx context.Context, items []Item) error {
+	roots := map[int64][]int{}
+	var ids []any
+	for i, it := range items {
+		root := it.ClusterID
+		if root == 0 {
+			root = it.ID
+		}
+		if _, ok := roots[root]; !ok {
+			ids = append(ids, root)
+		}
+		roots[root] = append(roots[root], i)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	in := placeholders(len(ids))
+	rows, err := s.r.QueryContext(ctx, `SELECT i.id, coalesce(i.cluster_id, i.id), i.title, i.link, s.name
+		FROM items i JOIN sources s ON s.id = i.source_id
+		WHERE i.visible = 0 AND (i.cluster_id IN (`+in+`) OR i.id IN (`+in+`)) ORDER BY i.published, i.id`, append(ids, ids...)...)
+	if err != nil {
+		return fmt.Errorf("storage: related items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, root int64
+		var r Related
+		if err := rows.Scan(&id, &root, &r.Title, &r.Link, &r.SourceName); err != nil {
+			return fmt.Errorf("storage: related items: %w", err)
+		}
+		for _, i := range roots[root] {
+			items[i].Related = append(items[i].Related, r)
+		}
+	}
+	return rows.Err()
 }
 
 func placeholders(n int) string {
@@ -192,13 +247,17 @@ func (s *Store) itemWhere(ctx context.Context, cond string, arg any) (Item, erro
 
 // Counts summarizes the database.
 type Counts struct {
-	Items, Duplicates, Sources, Fetches int
+	Items   int
+	Sources int
+	Fetches int
+	// Duplicates are cluster members that are not their cluster's primary.
+	Duplicates int
 }
 
 // Count returns row counts.
 func (s *Store) Count(ctx context.Context) (Counts, error) {
 	var c Counts
-	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM items WHERE duplicate_of IS NOT NULL),
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM items WHERE visible = 0),
 		(SELECT count(*) FROM sources), (SELECT count(*) FROM fetches)`).Scan(&c.Items, &c.Duplicates, &c.Sources, &c.Fetches)
 	if err != nil {
 		return c, fmt.Errorf("storage: count: %w", err)

@@ -9,9 +9,10 @@ import (
 
 // SourceConfig is what storage needs to know of a configured source.
 type SourceConfig struct {
-	Name string
-	URL  string
-	Land string
+	Name     string
+	URL      string
+	Land     string
+	Priority int // higher wins as a cluster's primary
 }
 
 // Source is a source's stored state.
@@ -38,15 +39,15 @@ type Source struct {
 func (s *Store) SyncSources(ctx context.Context, srcs []SourceConfig) ([]int64, error) {
 	ids := make([]int64, len(srcs))
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO sources (url, name, land) VALUES (?, ?, ?)
-			ON CONFLICT (url) DO UPDATE SET name = excluded.name, land = excluded.land
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO sources (url, name, land, priority) VALUES (?, ?, ?, ?)
+			ON CONFLICT (url) DO UPDATE SET name = excluded.name, land = excluded.land, priority = excluded.priority
 			RETURNING id`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for i, src := range srcs {
-			if err := stmt.QueryRowContext(ctx, src.URL, src.Name, src.Land).Scan(&ids[i]); err != nil {
+			if err := stmt.QueryRowContext(ctx, src.URL, src.Name, src.Land, src.Priority).Scan(&ids[i]); err != nil {
 				return fmt.Errorf("source %q: %w", src.Name, err)
 			}
 		}

@@ -13,7 +13,8 @@ CREATE TABLE sources (
     last_status          INTEGER NOT NULL DEFAULT 0,
     last_error           TEXT NOT NULL DEFAULT '',
     consecutive_failures INTEGER NOT NULL DEFAULT 0,
-    retry_after          INTEGER NOT NULL DEFAULT 0  -- unix ms; no fetch before this
+    retry_after          INTEGER NOT NULL DEFAULT 0, -- unix ms; no fetch before this
+    priority             INTEGER NOT NULL DEFAULT 0  -- higher wins as a cluster's primary
 );
 
 CREATE TABLE fetches (
@@ -32,6 +33,12 @@ CREATE INDEX fetches_by_source ON fetches(source_id, started_at);
 -- guid is the item's natural key within its source: the feed's GUID, or
 -- the canonical link when there is none. published never changes after
 -- the first store, so an edited item keeps its place in every feed.
+--
+-- Clusters: items telling the same story share cluster_id, the id of the
+-- cluster's root (its first item); a root and a lone item have NULL. One
+-- member, the primary, is visible. entry_key and entry_published are the
+-- cluster's: the root's key and date, so a subscriber's entry keeps its id
+-- and place when another member becomes primary.
 CREATE TABLE items (
     id               INTEGER PRIMARY KEY,
     source_id        INTEGER NOT NULL REFERENCES sources(id),
@@ -46,15 +53,23 @@ CREATE TABLE items (
     first_seen       INTEGER NOT NULL,
     updated          INTEGER NOT NULL,
     content_hash     BLOB NOT NULL,
-    duplicate_of     INTEGER REFERENCES items(id) ON DELETE SET NULL,
+    fingerprint      BLOB,             -- near-duplicate features (aggregator/dedup)
+    cluster_id       INTEGER REFERENCES items(id),
+    cluster_layer    TEXT NOT NULL DEFAULT '', -- link, title, similar or merge
+    cluster_score    REAL NOT NULL DEFAULT 0,
+    cluster_lock     INTEGER NOT NULL DEFAULT 0, -- 1 split by an editor, 2 merged by an editor
+    visible          INTEGER NOT NULL DEFAULT 1,
+    entry_key        TEXT NOT NULL,
+    entry_published  INTEGER NOT NULL,
     UNIQUE (source_id, guid)
 );
-CREATE INDEX items_by_published ON items(published DESC, id DESC);
+CREATE INDEX items_visible ON items(entry_published DESC, id DESC) WHERE visible = 1;
 CREATE INDEX items_by_link ON items(link);
+CREATE INDEX items_by_cluster ON items(cluster_id) WHERE cluster_id IS NOT NULL;
 
 -- Many-to-many: an item may concern several Länder. rule and evidence
--- explain the tag. published is copied here so "newest N of a Land" is
--- one index range scan.
+-- explain the tag. published (the item's entry_published) is copied here
+-- so "newest N of a Land" is one index range scan.
 CREATE TABLE item_lands (
     item_id   INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
     land      TEXT NOT NULL,

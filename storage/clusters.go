@@ -1,0 +1,242 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Cluster layers: why an item joined its cluster.
+const (
+	LayerLink  = "link"  // same canonical link as an item of another source
+	LayerMerge = "merge" // joined by an editor
+)
+
+// Cluster locks set by editors; they survive re-fetches and rebuilds.
+const (
+	lockNone   = 0
+	lockSplit  = 1 // never joins a cluster by itself
+	lockMerged = 2 // stays in the cluster an editor put it in
+)
+
+// ClusterMatch is an earlier item a new item repeats.
+type ClusterMatch struct {
+	ID    int64
+	Score float64
+	Layer string
+}
+
+// Clusterer finds near-duplicates. Storage calls it from its one writer,
+// so an implementation sees Add for every item stored, in order.
+type Clusterer interface {
+	Find(published time.Time, lands []string, fingerprint []byte) (ClusterMatch, bool)
+	Add(id int64, published time.Time, lands []string, fingerprint []byte)
+	Remove(id int64)
+}
+
+// SetClusterer installs c; nil turns near-duplicate detection off (the
+// canonical-link layer always runs). Call before the first write.
+func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
+
+// ErrLocked is returned when an editor's decision forbids an operation.
+var ErrLocked = errors.New("locked by an editorial decision")
+
+type clusterRef struct {
+	root           int64
+	entryKey       string
+	entryPublished int64
+}
+
+// clusterOf returns the cluster item id belongs to.
+func clusterOf(ctx context.Context, tx *sql.Tx, id int64) (*clusterRef, error) {
+	var ref clusterRef
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(cluster_id, id), entry_key, entry_published FROM items WHERE id = ?`, id).
+		Scan(&ref.root, &ref.entryKey, &ref.entryPublished)
+	if err == sql.ErrNoRows {
+		return nil, nil // pruned meanwhile: no cluster to join
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cluster of %d: %w", id, err)
+	}
+	return &ref, nil
+}
+
+// electPrimary makes the member of root's cluster with the highest source
+// priority, then the earliest date, then the lowest id, its one visible
+// item. A new primary gets updated = now: the entry's content changed.
+func electPrimary(ctx context.Context, tx *sql.Tx, root int64, now time.Time) error {
+	var best, current int64
+	err := tx.QueryRowContext(ctx, `SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id
+		WHERE i.id = ? OR i.cluster_id = ? ORDER BY s.priority DESC, i.published, i.id LIMIT 1`, root, root).Scan(&best)
+	if err != nil {
+		return fmt.Errorf("elect primary of %d: %w", root, err)
+	}
+	err = tx.QueryRowContext(ctx, `SELECT id FROM items WHERE (id = ? OR cluster_id = ?) AND visible = 1 LIMIT 1`, root, root).Scan(&current)
+	if err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("elect primary of %d: %w", root, err)
+	}
+	if current == best {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET visible = (id = ?) WHERE id = ? OR cluster_id = ?`, best, root, root); err != nil {
+		return fmt.Errorf("elect primary of %d: %w", root, err)
+	}
+	if current != 0 {
+		_, err = tx.ExecContext(ctx, `UPDATE items SET updated = max(updated, ?) WHERE id = ?`, toMillis(now), best)
+	}
+	return err
+}
+
+// setEntry gives every member of root's cluster the cluster's entry key
+// and date (item_lands carries the date too).
+func setEntry(ctx context.Context, tx *sql.Tx, root int64, key string, published int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET entry_key = ?, entry_published = ? WHERE id = ? OR cluster_id = ?`,
+		key, published, root, root); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE item_lands SET published = ? WHERE item_id IN
+		(SELECT id FROM items WHERE id = ? OR cluster_id = ?)`, published, root, root)
+	return err
+}
+
+// Split takes an item out of its cluster and keeps it out: it never joins
+// a cluster again by itself. The rest of the cluster keeps its entry; the
+// split item becomes an entry of its own.
+func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		var key string
+		var published int64
+		var cluster sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT key, published, cluster_id FROM items WHERE id = ?`, id).Scan(&key, &published, &cluster)
+		if err == sql.ErrNoRows {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		ref, err := clusterOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		root := ref.root
+		if !cluster.Valid {
+			// id is the root: the earliest other member becomes the root
+			// and keeps the cluster's entry.
+			var next int64
+			err := tx.QueryRowContext(ctx, `SELECT coalesce(min(id), 0) FROM items WHERE cluster_id = ?`, id).Scan(&next)
+			if err != nil {
+				return err
+			}
+			if next != 0 {
+				if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = CASE WHEN id = ? THEN NULL ELSE ? END WHERE cluster_id = ?`, next, next, id); err != nil {
+					return err
+				}
+			}
+			root = next
+		}
+		entryKey := key
+		if entryKey == ref.entryKey && root != 0 {
+			// The cluster keeps the entry subscribers know; the split
+			// item needs an id of its own.
+			entryKey = key + "-split"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
+			cluster_lock = ?, visible = 1, updated = ? WHERE id = ?`, lockSplit, toMillis(now), id); err != nil {
+			return err
+		}
+		if err := setEntry(ctx, tx, id, entryKey, published); err != nil {
+			return err
+		}
+		if root != 0 {
+			return electPrimary(ctx, tx, root, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storage: split %d: %w", id, err)
+	}
+	return nil
+}
+
+// Merge puts b, with its whole cluster, into a's cluster; the decision
+// survives re-fetches and rebuilds.
+func (s *Store) Merge(ctx context.Context, a, b int64, now time.Time) error {
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		ra, err := clusterOf(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		rb, err := clusterOf(ctx, tx, b)
+		if err != nil {
+			return err
+		}
+		if ra == nil || rb == nil {
+			return ErrNotFound
+		}
+		if ra.root == rb.root {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = ?, cluster_lock = ?,
+			cluster_layer = CASE WHEN id = ? THEN ? ELSE cluster_layer END, cluster_score = CASE WHEN id = ? THEN 1 ELSE cluster_score END
+			WHERE id = ? OR cluster_id = ?`, ra.root, lockMerged, b, LayerMerge, b, rb.root, rb.root); err != nil {
+			return err
+		}
+		if err := setEntry(ctx, tx, ra.root, ra.entryKey, ra.entryPublished); err != nil {
+			return err
+		}
+		return electPrimary(ctx, tx, ra.root, now)
+	})
+	if err != nil {
+		return fmt.Errorf("storage: merge %d into %d: %w", b, a, err)
+	}
+	return nil
+}
+
+// Fingerprinted is a stored item as the Clusterer needs it.
+type Fingerprinted struct {
+	ID          int64
+	Published   time.Time
+	Lands       []string
+	Fingerprint []byte
+}
+
+// FingerprintsSince streams items published at or after since (in id
+// order) to fn, for loading the near-duplicate index at start-up.
+func (s *Store) FingerprintsSince(ctx context.Context, since time.Time, fn func(Fingerprinted)) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.published, i.fingerprint,
+		(SELECT group_concat(land) FROM item_lands l WHERE l.item_id = i.id)
+		FROM items i WHERE i.published >= ? AND i.fingerprint IS NOT NULL ORDER BY i.id`, toMillis(since))
+	if err != nil {
+		return fmt.Errorf("storage: fingerprints: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f Fingerprinted
+		var pub int64
+		var lands sql.NullString
+		if err := rows.Scan(&f.ID, &pub, &f.Fingerprint, &lands); err != nil {
+			return fmt.Errorf("storage: fingerprints: %w", err)
+		}
+		f.Published = fromMillis(pub)
+		f.Lands = splitComma(lands.String)
+		fn(f)
+	}
+	return rows.Err()
+}
+
+func splitComma(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}

@@ -37,6 +37,7 @@ type Store struct {
 	stmt statements
 
 	clusterer Clusterer // nil: canonical-link clustering only
+	indexed   []int64   // ids given to clusterer in the open transaction (writer only)
 
 	writes     chan *writeReq
 	writerDone chan struct{}

@@ -133,8 +133,10 @@ func (s *Store) writer() {
 
 func (s *Store) commitGroup(group []*writeReq) {
 	results := make([]writeRes, len(group))
+	s.indexed = s.indexed[:0]
 	err := s.Transact(context.Background(), func(tx *sql.Tx) error {
 		for i, r := range group {
+			mark := len(s.indexed)
 			if err := r.ctx.Err(); err != nil && r.f.Err == "" && len(r.items) == 0 {
 				results[i].err = err
 				continue
@@ -145,6 +147,7 @@ func (s *Store) commitGroup(group []*writeReq) {
 			st, err := s.applyFetch(tx, r)
 			if err != nil {
 				results[i].err = err
+				s.unindex(mark)
 				if _, err := tx.Exec("ROLLBACK TO batch"); err != nil {
 					return err
 				}
@@ -157,12 +160,26 @@ func (s *Store) commitGroup(group []*writeReq) {
 		}
 		return nil
 	})
+	if err != nil {
+		s.unindex(0)
+	}
 	for i, r := range group {
 		if err != nil && results[i].err == nil {
 			results[i] = writeRes{err: err}
 		}
 		r.done <- results[i]
 	}
+}
+
+// unindex takes the items indexed since mark out of the Clusterer again:
+// their rows were rolled back, and SQLite may give their ids to others.
+func (s *Store) unindex(mark int) {
+	if s.clusterer != nil {
+		for _, id := range s.indexed[mark:] {
+			s.clusterer.Remove(id)
+		}
+	}
+	s.indexed = s.indexed[:mark]
 }
 
 // applyFetch writes one batch. It uses a background context on purpose:
@@ -368,6 +385,7 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 	}
 	if s.clusterer != nil && len(it.Fingerprint) > 0 {
 		s.clusterer.Add(id, fromMillis(published), landCodes(it.Lands), it.Fingerprint)
+		s.indexed = append(s.indexed, id)
 	}
 	if join != nil {
 		if err := electPrimary(ctx, tx, join.root, now); err != nil {

@@ -11,15 +11,17 @@ var federalPhrases = []string{
 	"Auswärtiges Amt", "Auswärtigen Amt", "Auswärtigen Amtes", "Auswärtigen Amts",
 	"Föderale IT-Kooperation", "Föderalen IT-Kooperation",
 	"Informationstechnikzentrum Bund", "Digitalservice des Bundes", "DigitalService des Bundes",
+	"Destatis", "Kanzleramt", "Kanzleramts", "Kanzleramtes",
 }
 
 // federalAcronyms are matched exactly as written (case-sensitive), never
 // lower-cased, because most of them are also ordinary letter sequences.
+// Each has at least two capitals, which gates the look-up.
 var federalAcronyms = setOf(
 	"BSI", "FITKO", "ITZBund", "BMI", "BMF", "BMDS", "BMDV", "BMWK", "BMWE", "BMBF", "BMFTR", "BMAS",
 	"BMJ", "BMJV", "BMG", "BMFSFJ", "BMBFSFJ", "BMEL", "BMLEH", "BMVg", "BMZ", "BMUV", "BMUKN",
 	"BMWSB", "BKAmt", "BVA", "BZSt", "BfDI", "BKA", "BAMF", "BNetzA", "BfArM", "BBK", "THW",
-	"Destatis", "Kanzleramt", "Kanzleramts", "Kanzleramtes",
+	"BMDS", "BMWSB",
 )
 
 // federalStems follow "Bundes" in the name of a federal body or office

@@ -293,7 +293,7 @@ func (s *scanner) federal(i int) bool {
 	if t.flags&fUpper == 0 {
 		return false
 	}
-	if federalAcronyms[s.text[t.start:t.end]] {
+	if t.flags&fMultiUpper != 0 && federalAcronyms[s.text[t.start:t.end]] {
 		s.res.add(0, "federal-body", s.text[t.start:t.end])
 		return true
 	}

@@ -25,6 +25,7 @@ const (
 	fColonBefore                    // the gap before contains a colon
 	fDigit                          // starts with a digit
 	fParenBefore                    // the gap before contains "("
+	fMultiUpper                     // at least two upper-case letters ("BSI", "BMVg", "ITZBund")
 )
 
 // tokenizer is reusable scratch space; one per goroutine (see Tagger.pool).
@@ -114,6 +115,9 @@ func (z *tokenizer) tokenize(text string) {
 		if letters >= 2 && lower == 0 {
 			t.flags |= fAllUpper
 		}
+		if upper >= 2 {
+			t.flags |= fMultiUpper
+		}
 		t.end = int32(i)
 		t.lend = int32(len(z.low))
 		z.toks = append(z.toks, t)
@@ -142,6 +146,9 @@ func gapFlags(gap string, first bool) uint16 {
 	var f uint16
 	if first {
 		f |= fSentStart
+	}
+	if gap == " " {
+		return f | fGapSpace | fGapSoft // the common case
 	}
 	if gap == "-" || gap == "\u2011" {
 		return f | fGapHyphen | fGapSoft

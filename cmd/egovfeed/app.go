@@ -25,7 +25,7 @@ func openApp(ctx context.Context, e *env, onCommit func()) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	tag, err := newTagFunc(cfg)
+	tag, err := aggregator.NewTagFunc(cfg.TagRules)
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -39,8 +39,3 @@ func openApp(ctx context.Context, e *env, onCommit func()) (*app, error) {
 }
 
 func (a *app) Close() error { return a.store.Close() }
-
-// newTagFunc builds the content tagger; wired to aggregator/tagging.
-func newTagFunc(cfg *config.Config) (aggregator.TagFunc, error) {
-	return nil, nil
-}

@@ -207,6 +207,7 @@ func (s *Server) refresh(ctx context.Context, v *view, key string) (*entry, erro
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
 	defer cancel()
 	start := time.Now()
+	s.renders.Add(1)
 	body, expires, err := s.render(rctx, v)
 	if err != nil {
 		c.err = err

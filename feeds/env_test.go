@@ -82,7 +82,7 @@ func newTestEnv(t *testing.T, extraConfig string, opts ...Option) *testEnv {
 	e := &testEnv{t: t, cfg: cfg, store: store, clock: &fakeClock{now: testNow}, ids: map[string]int64{}, urls: map[string]string{}}
 	scs := make([]storage.SourceConfig, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		scs[i] = storage.SourceConfig{Name: s.Name, URL: s.URL, Land: s.Land}
+		scs[i] = storage.SourceConfig{Name: s.Name, URL: s.URL, Land: s.Land, Priority: s.EffectivePriority()}
 	}
 	ids, err := store.SyncSources(ctx, scs)
 	if err != nil {
@@ -184,6 +184,13 @@ func at(d time.Duration) time.Time { return testNow.Add(d) }
 // Without jing the test fails under CI and is skipped otherwise.
 func validateAtom(t *testing.T, docs map[string][]byte) {
 	t.Helper()
+	if out, err := runJing(t, docs); err != nil {
+		t.Errorf("jing: %v\n%s", err, out)
+	}
+}
+
+func runJing(t *testing.T, docs map[string][]byte) ([]byte, error) {
+	t.Helper()
 	schema, err := filepath.Abs(filepath.Join("..", "..", "shared", "validate", "atom.rnc"))
 	if err != nil {
 		t.Fatal(err)
@@ -207,8 +214,5 @@ func validateAtom(t *testing.T, docs map[string][]byte) {
 		}
 		args = append(args, p)
 	}
-	out, err := exec.Command(jing, args...).CombinedOutput()
-	if err != nil {
-		t.Errorf("jing: %v\n%s", err, out)
-	}
+	return exec.Command(jing, args...).CombinedOutput()
 }

@@ -56,11 +56,20 @@ var htmlPolicy = func() *bluemonday.Policy {
 }()
 
 // plainText returns s as plain text: tags and their script/style
-// content removed, entities decoded, whitespace collapsed. Callers
-// escape the result for whatever format they write.
+// content removed, entities decoded, whitespace collapsed. Markup that
+// was escaped once too often ("&lt;script&gt;") is removed as well, so
+// no reader that decodes one level too many finds a tag. Callers escape
+// the result for whatever format they write.
 func plainText(s string) string {
-	if strings.ContainsAny(s, "<&") {
-		s = html.UnescapeString(textPolicy.Sanitize(s))
+	for range 3 {
+		if !strings.ContainsAny(s, "<&") {
+			break
+		}
+		t := html.UnescapeString(textPolicy.Sanitize(s))
+		if t == s {
+			break
+		}
+		s = t
 	}
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r)
@@ -68,11 +77,14 @@ func plainText(s string) string {
 }
 
 // safeURL returns s when it is an absolute http(s) URL with a host, and
-// "" otherwise (javascript:, data:, relative or unparseable links are
-// dropped, never emitted).
+// "" otherwise: javascript:, data:, relative and unparseable links are
+// dropped, never emitted. So is any link with characters RFC 3986 does
+// not allow unescaped (spaces, controls, " < > \ ^ ` { | }): a
+// canonical link never has them, and a link that does is not trusted.
+// Non-ASCII letters (IRIs) pass.
 func safeURL(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+	if s == "" || strings.IndexFunc(s, badURLRune) >= 0 {
 		return ""
 	}
 	u, err := url.Parse(s)
@@ -84,6 +96,13 @@ func safeURL(s string) string {
 		return s
 	}
 	return ""
+}
+
+func badURLRune(r rune) bool {
+	if r >= utf8.RuneSelf {
+		return !unicode.IsPrint(r) || unicode.IsSpace(r)
+	}
+	return r <= ' ' || r == 0x7f || strings.ContainsRune("\"<>\\^`{|}", r)
 }
 
 // landSlugs maps the short path names of Land feeds to their codes.
@@ -137,7 +156,28 @@ type presented struct {
 	ContentHTML string // <p>[date] teaser <a>mehr...</a></p>…, sanitized
 	ContentText string // [date] teaser
 	Explain     string // Land tags with rule and evidence, for the JSON extension
-	cursor      storage.Cursor
+}
+
+// entryKey is the public key of the entry an item is shown as.
+func entryKey(it *storage.Item) string {
+	if it.EntryKey != "" {
+		return it.EntryKey
+	}
+	return it.Key
+}
+
+// entryPublished is the date of the entry an item is shown as; feeds are
+// ordered and paged by it.
+func entryPublished(it *storage.Item) time.Time {
+	if !it.EntryPublished.IsZero() {
+		return it.EntryPublished
+	}
+	return it.Published
+}
+
+// cursorOf is the paging position of an item in storage's order.
+func cursorOf(it *storage.Item) storage.Cursor {
+	return storage.Cursor{Published: entryPublished(it), ID: it.ID}
 }
 
 // presenter turns stored items into presented ones; it knows the
@@ -166,17 +206,20 @@ func (p *presenter) tagURI(specific string) string {
 }
 
 func (p *presenter) present(it *storage.Item) presented {
+	// An entry is identified and dated by its cluster (EntryKey,
+	// EntryPublished): it keeps its id and place when another report of
+	// the story becomes the one shown.
+	key, published := entryKey(it), entryPublished(it)
 	pr := presented{
-		Key:       it.Key,
-		ID:        p.tagURI("item/" + it.Key),
-		Date:      germanDate(it.Published),
+		Key:       key,
+		ID:        p.tagURI("item/" + key),
+		Date:      germanDate(published),
 		Teaser:    plainText(it.Teaser),
-		Published: it.Published.UTC(),
+		Published: published.UTC(),
 		Updated:   it.Updated.UTC(),
 		Source:    plainText(it.SourceName),
 		SourceURL: safeURL(it.SourceURL),
 		FeedLink:  safeURL(it.FeedLink),
-		cursor:    storage.Cursor{Published: it.Published, ID: it.ID},
 	}
 	if pr.Updated.IsZero() {
 		pr.Updated = pr.Published
@@ -203,7 +246,11 @@ func (p *presenter) present(it *storage.Item) presented {
 	}
 	pr.Explain = strings.Join(explain, "; ")
 	for _, r := range it.Related {
-		pr.Related = append(pr.Related, relatedRef{Title: plainText(r.Title), Link: safeURL(r.Link), Source: plainText(r.SourceName)})
+		ref := relatedRef{Title: plainText(r.Title), Link: safeURL(r.Link), Source: plainText(r.SourceName)}
+		if ref.Source == "" {
+			ref.Source = ref.Title
+		}
+		pr.Related = append(pr.Related, ref)
 	}
 	pr.Title = titleWithPlace(plainText(it.Title), p.place(it, pr.Lands))
 	pr.ContentText = "[" + pr.Date + "] " + pr.Teaser
@@ -305,9 +352,6 @@ func contentHTML(pr *presented) string {
 				b.WriteString(", ")
 			}
 			name := r.Source
-			if name == "" {
-				name = r.Title
-			}
 			if r.Link != "" {
 				b.WriteString(`<a href="`)
 				b.WriteString(html.EscapeString(r.Link))

@@ -8,8 +8,8 @@ import (
 	"github.com/egovfeed/egovfeed/storage"
 )
 
-// page is one page of a feed: at most limit items, newest published
-// first, and the position of the next page when there is one.
+// page is one page of a feed: at most limit items, newest entry first
+// (storage orders by the entry's published date, never by updated), and the position of the next page when there is one.
 type page struct {
 	items []storage.Item
 	next  *storage.Cursor
@@ -66,17 +66,17 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 			if len(items) < q.Limit {
 				break
 			}
-			last := items[len(items)-1]
-			q.Before = &storage.Cursor{Published: last.Published, ID: last.ID}
+			c := cursorOf(&items[len(items)-1])
+			q.Before = &c
 		}
 	}
 	if len(pg.items) > limit {
-		last := pg.items[limit-1]
-		pg.next = &storage.Cursor{Published: last.Published, ID: last.ID}
+		c := cursorOf(&pg.items[limit-1])
+		pg.next = &c
 		pg.items = pg.items[:limit]
 	}
 	if v.kind == kindOutput && v.output.MaxAge > 0 && len(pg.items) > 0 {
-		pg.expires = pg.items[len(pg.items)-1].Published.Add(v.output.MaxAge)
+		pg.expires = entryPublished(&pg.items[len(pg.items)-1]).Add(v.output.MaxAge)
 	}
 	return pg, nil
 }

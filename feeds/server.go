@@ -35,6 +35,7 @@ type Server struct {
 	now     func() time.Time
 
 	gen      atomic.Uint64 // bumped by Invalidate
+	renders  atomic.Int64  // documents rendered, for tests and logs
 	cache    *cache
 	flightMu sync.Mutex
 	flight   map[string]*call

@@ -1,0 +1,213 @@
+package feeds
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+// parsedAtom is what the tests read back from served Atom.
+type parsedAtom struct {
+	ID      string `xml:"id"`
+	Updated string `xml:"updated"`
+	Links   []struct {
+		Rel  string `xml:"rel,attr"`
+		Href string `xml:"href,attr"`
+	} `xml:"link"`
+	Entries []struct {
+		ID        string `xml:"id"`
+		Title     string `xml:"title"`
+		Updated   string `xml:"updated"`
+		Published string `xml:"published"`
+		Summary   string `xml:"summary"`
+		Content   string `xml:"content"`
+		Links     []struct {
+			Rel  string `xml:"rel,attr"`
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+		Categories []struct {
+			Term  string `xml:"term,attr"`
+			Label string `xml:"label,attr"`
+		} `xml:"category"`
+	} `xml:"entry"`
+}
+
+func parseAtom(t *testing.T, body []byte) parsedAtom {
+	t.Helper()
+	var f parsedAtom
+	if err := xml.Unmarshal(body, &f); err != nil {
+		t.Fatalf("served Atom does not parse: %v\n%s", err, body)
+	}
+	return f
+}
+
+func (f parsedAtom) link(rel string) string {
+	for _, l := range f.Links {
+		if l.Rel == rel {
+			return l.Href
+		}
+	}
+	return ""
+}
+
+// seedMany stores n items of the Hessen source, two per published
+// instant (so the cursor's id tie-break matters), one hour apart.
+func seedMany(e *testEnv, n int) {
+	items := make([]storage.NewItem, n)
+	for i := range items {
+		items[i] = storage.NewItem{
+			GUID:      fmt.Sprintf("many-%03d", i),
+			Title:     fmt.Sprintf("Meldung %03d", i),
+			Teaser:    fmt.Sprintf("Text der Meldung %d.", i),
+			Link:      fmt.Sprintf("https://www.hessen.de/meldung/%d", i),
+			Published: testNow.Add(-time.Duration(i/2) * time.Hour),
+			Lands:     []storage.LandTag{{Land: "DE-HE", Rule: "source"}},
+		}
+	}
+	e.save("Hessen – Meldungen", items...)
+}
+
+func TestPagingWalksEveryItemOnce(t *testing.T) {
+	e := newTestEnv(t, "")
+	seedMany(e, 237)
+	for _, start := range []string{"/feeds/all.atom?limit=50", "/feeds/land/he.atom?limit=50"} {
+		t.Run(start, func(t *testing.T) {
+			seen := map[string]bool{}
+			var last time.Time
+			pages := 0
+			for path := start; path != ""; pages++ {
+				f := parseAtom(t, e.get(path).body)
+				if pages < 4 && len(f.Entries) != 50 || pages == 4 && len(f.Entries) != 37 {
+					t.Errorf("page %d has %d entries", pages, len(f.Entries))
+				}
+				for _, en := range f.Entries {
+					if seen[en.ID] {
+						t.Errorf("entry %s on two pages", en.ID)
+					}
+					seen[en.ID] = true
+					p, err := time.Parse(time.RFC3339, en.Published)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !last.IsZero() && p.After(last) {
+						t.Errorf("entry %s (%s) after an older one", en.ID, en.Published)
+					}
+					last = p
+				}
+				path = ""
+				if next := f.link("next"); next != "" {
+					path = localPath(t, next)
+				}
+				if pages > 10 {
+					t.Fatal("too many pages")
+				}
+			}
+			if len(seen) != 237 || pages != 5 {
+				t.Errorf("walked %d items in %d pages, want 237 in 5", len(seen), pages)
+			}
+		})
+	}
+
+	t.Run("json", func(t *testing.T) {
+		seen := map[string]bool{}
+		for path := "/feeds/all.json?limit=100"; path != ""; {
+			var f struct {
+				NextURL string `json:"next_url"`
+				Items   []struct {
+					ID string `json:"id"`
+				} `json:"items"`
+			}
+			if err := json.Unmarshal(e.get(path).body, &f); err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range f.Items {
+				if seen[it.ID] {
+					t.Errorf("item %s twice", it.ID)
+				}
+				seen[it.ID] = true
+			}
+			path = ""
+			if f.NextURL != "" {
+				path = localPath(t, f.NextURL)
+			}
+		}
+		if len(seen) != 237 {
+			t.Errorf("walked %d items, want 237", len(seen))
+		}
+	})
+
+	t.Run("rss", func(t *testing.T) {
+		seen := map[string]bool{}
+		for path := "/feeds/all.rss?limit=80"; path != ""; {
+			var f struct {
+				Links []struct {
+					Rel  string `xml:"rel,attr"`
+					Href string `xml:"href,attr"`
+				} `xml:"channel>link"`
+				GUIDs []string `xml:"channel>item>guid"`
+			}
+			if err := xml.Unmarshal(e.get(path).body, &f); err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range f.GUIDs {
+				if seen[g] {
+					t.Errorf("item %s twice", g)
+				}
+				seen[g] = true
+			}
+			path = ""
+			for _, l := range f.Links {
+				if l.Rel == "next" {
+					path = localPath(t, l.Href)
+				}
+			}
+		}
+		if len(seen) != 237 {
+			t.Errorf("walked %d items, want 237", len(seen))
+		}
+	})
+}
+
+func TestSinceAndLimit(t *testing.T) {
+	e := newTestEnv(t, "")
+	seedMany(e, 100) // published testNow, testNow, testNow-1h, testNow-1h, …
+
+	count := func(path string) int { return len(parseAtom(t, e.get(path).body).Entries) }
+	if n := count("/feeds/all.atom"); n != 50 {
+		t.Errorf("default limit: %d entries, want 50", n)
+	}
+	if n := count("/feeds/all.atom?limit=7"); n != 7 {
+		t.Errorf("limit=7: %d entries", n)
+	}
+	if n := count("/feeds/all.atom?limit=1000"); n != 100 {
+		t.Errorf("limit=1000: %d entries, want all 100", n)
+	}
+	// Strictly newer than since: 10 hours back leaves hours 0…9, two items each.
+	since := testNow.Add(-10 * time.Hour).Format(time.RFC3339)
+	if n := count("/feeds/all.atom?limit=1000&since=" + since); n != 20 {
+		t.Errorf("since=%s: %d entries, want 20", since, n)
+	}
+	// A date means its midnight in Europe/Berlin: 2025-02-14 00:00 CET
+	// is 2025-02-13 23:00 UTC, 13 hours before testNow.
+	if n := count("/feeds/all.atom?limit=1000&since=2025-02-14"); n != 26 {
+		t.Errorf("since=2025-02-14: %d entries, want 26", n)
+	}
+	f := parseAtom(t, e.get("/feeds/all.atom?since=2025-02-14&limit=10").body)
+	next := f.link("next")
+	if next == "" {
+		t.Fatal("no next link")
+	}
+	// The next link keeps since and limit.
+	f2 := parseAtom(t, e.get(localPath(t, next)).body)
+	if len(f2.Entries) != 10 || f2.link("self") != next {
+		t.Errorf("next page: %d entries, self %q (want %q)", len(f2.Entries), f2.link("self"), next)
+	}
+	// The self link of a page is its canonical URL.
+	if got := parseAtom(t, e.get("/feeds/all.atom?limit=50&foo=bar").body).link("self"); got != "http://127.0.0.1:8080/feeds/all.atom" {
+		t.Errorf("self link %q", got)
+	}
+}

@@ -11,7 +11,7 @@ var federalPhrases = []string{
 	"Auswärtiges Amt", "Auswärtigen Amt", "Auswärtigen Amtes", "Auswärtigen Amts",
 	"Föderale IT-Kooperation", "Föderalen IT-Kooperation",
 	"Informationstechnikzentrum Bund", "Digitalservice des Bundes", "DigitalService des Bundes",
-	"Destatis", "Kanzleramt", "Kanzleramts", "Kanzleramtes",
+	"Destatis", "Kanzleramt", "Kanzleramts", "Kanzleramtes", "Bundes-CIO", "Bundes-IT",
 }
 
 // federalAcronyms are matched exactly as written (case-sensitive), never

@@ -154,7 +154,7 @@ var regions = map[string][]string{
 		"Kreuzberg", "Neukölln", "Pankow", "Spandau", "Steglitz", "Steglitz-Zehlendorf", "Zehlendorf",
 		"Tempelhof", "Tempelhof-Schöneberg", "Schöneberg", "Treptow", "Treptow-Köpenick", "Köpenick",
 		"Marzahn", "Marzahn-Hellersdorf", "Hellersdorf", "Reinickendorf", "Prenzlauer Berg",
-		"Wilmersdorf", "Moabit", "Berlin-Mitte"},
+		"Wilmersdorf", "Moabit", "Berlin-Mitte", "Bundeshauptstadt"},
 	"DE-HH": {"Altona", "Eimsbüttel", "Wandsbek", "Bergedorf", "Hamburg-Nord", "Hamburg-Mitte",
 		"Hamburg-Harburg", "Hamburg-Altona", "St. Pauli", "Sankt Pauli", "HafenCity", "Blankenese"},
 	"DE-HB": {"Bremen-Nord", "Vegesack"},

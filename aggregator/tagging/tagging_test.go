@@ -311,3 +311,23 @@ func TestTag_Deterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestTag_Concurrent(t *testing.T) {
+	tg := newTagger(t, nil)
+	want := tg.Tag("Lüneburg: Bayern und der Bund", "Kölner Stadtrat")
+	done := make(chan []Tag)
+	for range 8 {
+		go func() {
+			var last []Tag
+			for range 200 {
+				last = tg.Tag("Lüneburg: Bayern und der Bund", "Kölner Stadtrat")
+			}
+			done <- last
+		}()
+	}
+	for range 8 {
+		if got := <-done; !reflect.DeepEqual(got, want) {
+			t.Errorf("concurrent Tag = %v, want %v", got, want)
+		}
+	}
+}

@@ -30,6 +30,7 @@ var commands = []command{
 	{"check-config", "validate the configuration and exit", setupCheckConfig},
 	{"retag", "re-apply the current tagging rules to every stored item", setupRetag},
 	{"explain", "ITEM-ID: show which rules and words gave an item its Länder", setupExplain},
+	{"export", "print a republished feed (atom, rss, json, html or text) to stdout, as served", setupExport},
 	{"backup", "FILE: write a consistent copy of the database (VACUUM INTO), mode 0600", setupBackup},
 }
 

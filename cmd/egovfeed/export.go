@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+
+	"github.com/egovfeed/egovfeed/feeds"
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+// setupExport prints a republished document to stdout: the same bytes
+// the server sends for it (for newsletters, static hosting or checks).
+func setupExport(fs *flag.FlagSet) func(context.Context, *env) error {
+	output := fs.String("output", "all", "all, land/CODE (land/he, land/bund, …) or the name of a configured output")
+	format := fs.String("format", "atom", "atom, rss, json, html or text")
+	since := fs.String("since", "", "only items newer than this: RFC 3339 or YYYY-MM-DD (midnight, Europe/Berlin)")
+	before := fs.String("before", "", "paging cursor, as in a feed's next link")
+	limit := fs.Int("limit", 0, "number of items, 1 to 1000 (default: the output's limit, else 50)")
+	return func(ctx context.Context, e *env) error {
+		f, err := feeds.ParseFormat(*format)
+		if err != nil {
+			return &exitError{code: 2, err: fmt.Errorf("-format: %w", err)}
+		}
+		q := url.Values{}
+		if *since != "" {
+			q.Set("since", *since)
+		}
+		if *before != "" {
+			q.Set("before", *before)
+		}
+		if *limit != 0 {
+			q.Set("limit", strconv.Itoa(*limit))
+		}
+		cfg, err := loadConfig(e)
+		if err != nil {
+			return err
+		}
+		if _, err := os.Stat(cfg.Database); err != nil {
+			return fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
+		}
+		store, err := storage.Open(ctx, cfg.Database)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		srv, err := feeds.NewServer(ctx, cfg, store, e.logger, feeds.WithoutPrerender())
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		err = srv.Export(ctx, e.stdout, *output, f, q)
+		switch {
+		case errors.Is(err, feeds.ErrUnknownFeed):
+			return &exitError{code: 2, err: fmt.Errorf("-output %q: no such feed (all, land/he … land/bund, or an output name)", *output)}
+		case errors.Is(err, feeds.ErrBadParameter):
+			return &exitError{code: 2, err: err}
+		}
+		return err
+	}
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/egovfeed/egovfeed/config"
+	"github.com/egovfeed/egovfeed/feeds"
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+func TestExport(t *testing.T) {
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(rss)) }))
+	defer origin.Close()
+	cfgPath := writeConfig(t, fmt.Sprintf("  - name: good\n    url: %s/feed\n    land: DE-HE\n", origin.URL))
+	if code, out, errs := runCmd(t, "fetch", "-config", cfgPath); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+
+	code, out, errs := runCmd(t, "export", "-config", cfgPath, "-format", "text")
+	if code != 0 || !strings.HasPrefix(out, "Kassel: Neues Portal\n[") || !strings.Contains(out, "mehr... https://t.example/1") {
+		t.Errorf("export text: %d\n%s%s", code, out, errs)
+	}
+
+	// The same bytes as the server sends.
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := storage.Open(context.Background(), cfg.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv, err := feeds.NewServer(context.Background(), cfg, store, nil, feeds.WithoutPrerender())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, tc := range []struct{ args, path string }{
+		{"-output land/he -format atom", "/feeds/land/he.atom"},
+		{"-output all -format rss -limit 1", "/feeds/all.rss?limit=1"},
+		{"-format json -since 2000-01-01", "/feeds/all.json?since=2000-01-01"},
+		{"-output land/HE -format html", "/land/he"},
+	} {
+		code, out, errs := runCmd(t, append([]string{"export", "-config", cfgPath}, strings.Fields(tc.args)...)...)
+		if code != 0 {
+			t.Fatalf("export %s: %d %s", tc.args, code, errs)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest("GET", tc.path, nil))
+		body, _ := io.ReadAll(rec.Result().Body)
+		if rec.Code != 200 || string(body) != out {
+			t.Errorf("export %s differs from GET %s (%d)", tc.args, tc.path, rec.Code)
+		}
+	}
+
+	for _, args := range [][]string{
+		{"-output", "nope"}, {"-output", "land/xx"}, {"-format", "pdf"}, {"-limit", "5000"}, {"-since", "gestern"},
+	} {
+		if code, _, errs := runCmd(t, append([]string{"export", "-config", cfgPath}, args...)...); code != 2 {
+			t.Errorf("export %v: exit %d, want 2 (%s)", args, code, errs)
+		}
+	}
+}

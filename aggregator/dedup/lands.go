@@ -1,0 +1,49 @@
+package dedup
+
+import "strings"
+
+// Land sets are kept as bit masks: bit 0 is "DE" (the Bund), bits 1–16 the
+// Länder in ISO 3166-2 order, bits 17–31 other codes by hash. Two sets are
+// disjoint when their masks share no bit; an empty set (mask 0) is
+// compatible with anything. Two different unknown codes can share a hash bit
+// and then count as overlapping: the Land rule only ever keeps items apart,
+// so a collision can cost a split, never cause a wrong merge.
+
+var landCodes = [...]string{
+	"DE", "DE-BW", "DE-BY", "DE-BE", "DE-BB", "DE-HB", "DE-HH", "DE-HE", "DE-MV",
+	"DE-NI", "DE-NW", "DE-RP", "DE-SL", "DE-SN", "DE-ST", "DE-SH", "DE-TH",
+}
+
+// landBit returns the bit number of an ISO 3166-2 code.
+func landBit(code string) uint8 {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	for i, c := range landCodes {
+		if c == code {
+			return uint8(i)
+		}
+	}
+	h := uint32(2166136261)
+	for i := range len(code) {
+		h ^= uint32(code[i])
+		h *= 16777619
+	}
+	return uint8(len(landCodes)) + uint8(h%uint32(32-len(landCodes)))
+}
+
+// landMask returns the bit mask of a Land set; blank codes are ignored.
+func landMask(lands []string) uint32 {
+	var m uint32
+	for _, l := range lands {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		m |= 1 << landBit(l)
+	}
+	return m
+}
+
+// landsDisjoint reports whether two non-empty Land sets have no code in
+// common, which keeps the items apart whatever their text.
+func landsDisjoint(a, b uint32) bool {
+	return a != 0 && b != 0 && a&b == 0
+}

@@ -8,6 +8,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
 var xmlEncodingDecl = regexp.MustCompile(`^(\s*<\?xml[^>]*?encoding\s*=\s*)["']([A-Za-z0-9._:-]+)["']`)
@@ -15,25 +18,22 @@ var xmlEncodingDecl = regexp.MustCompile(`^(\s*<\?xml[^>]*?encoding\s*=\s*)["'](
 // UTF8 returns a feed body as valid UTF-8, its XML declaration (if any)
 // rewritten to say so. The parser only reads the charset from the XML
 // prolog, so the HTTP Content-Type charset is applied here. Precedence:
-// a UTF-16 byte order mark, then the XML declaration, then the HTTP
-// charset, then UTF-8. A single-byte declaration on a body that is
-// valid UTF-8 with multi-byte sequences is taken to be wrong. Invalid
-// UTF-8 with no declaration is read as windows-1252 when it holds no
-// valid multi-byte sequence at all (a Latin-1 feed that declares
+// a UTF-16 or UTF-32 body (known by its byte order mark or, as XML 1.0
+// Appendix F does, by the zero bytes around its first characters), then
+// the XML declaration, then the HTTP charset, then UTF-8. A single-byte
+// declaration on a body that is valid UTF-8 with multi-byte sequences is
+// taken to be wrong, and so is a UTF-16/32 declaration on a body that is
+// not. Invalid UTF-8 with no declaration is read as windows-1252 when it
+// holds no valid multi-byte sequence at all (a Latin-1 feed that declares
 // nothing), else the invalid bytes become U+FFFD.
 func UTF8(body []byte, contentType string) []byte {
 	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
-	if bytes.HasPrefix(body, []byte("\xFF\xFE")) || bytes.HasPrefix(body, []byte("\xFE\xFF")) {
-		label := "utf-16le"
-		if body[0] == 0xFE {
-			label = "utf-16be"
+	if enc, bom := wideEncoding(body); enc != nil {
+		out, err := enc.NewDecoder().Bytes(body[bom:])
+		if err != nil {
+			out = bytes.ToValidUTF8(body[bom:], []byte("\uFFFD"))
 		}
-		if enc, _ := charset.Lookup(label); enc != nil {
-			if out, err := enc.NewDecoder().Bytes(body[2:]); err == nil {
-				body = out
-			}
-		}
-		return rewriteDecl(stripControls(body))
+		return rewriteDecl(stripControls(out))
 	}
 	label := ""
 	head := body[:min(len(body), 512)]
@@ -44,6 +44,10 @@ func UTF8(body []byte, contentType string) []byte {
 		if _, params, err := mime.ParseMediaType(contentType); err == nil {
 			label = strings.ToLower(params["charset"])
 		}
+	}
+	if isWide(label) {
+		// Not UTF-16/32 by its bytes: the declaration is wrong.
+		label = ""
 	}
 	valid := utf8.Valid(body)
 	switch {
@@ -64,6 +68,43 @@ func UTF8(body []byte, contentType string) []byte {
 		}
 	}
 	return rewriteDecl(stripControls(body))
+}
+
+// wideEncoding recognizes UTF-32 and UTF-16 bodies by their byte order
+// mark (the length of which it returns) or, without one, by the zero
+// bytes of their first character: a feed starts with "<" or white space,
+// and XML allows no NUL character, so no 8-bit body starts that way.
+func wideEncoding(b []byte) (encoding.Encoding, int) {
+	if len(b) < 4 {
+		return nil, 0
+	}
+	switch {
+	case b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF:
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), 4
+	case b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0:
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), 4
+	case b[0] == 0xFE && b[1] == 0xFF:
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), 2
+	case b[0] == 0xFF && b[1] == 0xFE:
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), 2
+	case b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0:
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), 0
+	case b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0:
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), 0
+	case b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0:
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), 0
+	case b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), 0
+	}
+	return nil, 0
+}
+
+// isWide reports a UTF-16 or UTF-32 charset label.
+func isWide(label string) bool {
+	return strings.HasPrefix(label, "utf-16") || strings.HasPrefix(label, "utf-32") ||
+		strings.HasPrefix(label, "utf16") || strings.HasPrefix(label, "utf32") ||
+		strings.HasPrefix(label, "ucs-2") || strings.HasPrefix(label, "ucs-4") || label == "unicode" ||
+		label == "iso-10646-ucs-2" || label == "iso-10646-ucs-4" || label == "csunicode"
 }
 
 func decode(label string, b []byte) []byte {

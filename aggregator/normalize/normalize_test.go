@@ -164,6 +164,12 @@ func TestUTF8(t *testing.T) {
 		{"invalid bytes in utf-8", "<rss>Grüße \xff</rss>", "", "<rss>Grüße \uFFFD</rss>"},
 		{"bom", "\xEF\xBB\xBF<rss>ä</rss>", "", "<rss>ä</rss>"},
 		{"controls", "<rss>a\x01b\x0bc</rss>", "", "<rss>abc</rss>"},
+		{"utf-16le bom", "\xFF\xFE<\x00r\x00>\x00\xAC\x20<\x00", "", "<r>€<"},
+		{"utf-16be no bom", "\x00<\x00r\x00>\x01\x41\x00<", "", "<r>Ł<"},
+		{"utf-32be bom", "\x00\x00\xFE\xFF\x00\x00\x00<\x00\x01\xF6\x42", "", "<🙂"},
+		{"utf-32le no bom", "<\x00\x00\x00\xAC\x20\x00\x00", "", "<€"},
+		{"utf-16 declared, 8-bit body", "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss>Gr\xfc\xdfe</rss>", "", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>Grüße</rss>"},
+		{"utf-16 in http, utf-8 body", "<rss>Grüße</rss>", "text/xml; charset=utf-16", "<rss>Grüße</rss>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

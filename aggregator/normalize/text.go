@@ -99,7 +99,15 @@ func invisible(r rune) bool {
 	return unicode.Is(unicode.Cf, r) || (unicode.IsControl(r) && !unicode.IsSpace(r)) || r == utf8.RuneError
 }
 
-// clean removes invisible characters, collapses whitespace and applies NFC.
+// windows1252C1 maps U+0080…U+009F to the windows-1252 characters of
+// those bytes; 0 where windows-1252 has none.
+var windows1252C1 = [32]rune{
+	'€', 0, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0, 'Ž', 0,
+	0, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0, 'ž', 'Ÿ',
+}
+
+// clean removes invisible characters, collapses whitespace, reads C1
+// controls as windows-1252 and applies NFC.
 func clean(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
@@ -127,6 +135,14 @@ func clean(s string) string {
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
+		if r >= 0x80 && r <= 0x9F {
+			// C1 controls in text are windows-1252 punctuation read as
+			// Latin-1 („“–…’ from a word processor); read them as browsers
+			// do numeric references (HTML, "numeric character reference end").
+			if r = windows1252C1[r-0x80]; r == 0 {
+				continue
+			}
+		}
 		switch {
 		case unicode.IsSpace(r) || r == '\u00A0':
 			space = b.Len() > 0

@@ -21,7 +21,7 @@ func TestTitle(t *testing.T) {
 		{"Tab\tand\x00null", "Tab andnull"},
 		{"&quot;Zitat&quot; &#8222;deutsch&#8220;", "\"Zitat\" „deutsch“"},
 		{"\u0084Zitat\u0093 don\u0092t\u0085 5\u0080 \u0096 Ende", "„Zitat“ don’t… 5€ – Ende"}, // C1 controls: windows-1252 read as Latin-1
-		{"a\u0081b\u009Dc", "abc"}, // C1 with no windows-1252 meaning
+		{"a\u0081b\u009Dc", "abc"},                                                             // C1 with no windows-1252 meaning
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -61,7 +61,7 @@ func newEntry(v *view, key string, gen uint64, body []byte, expires time.Time, p
 	e := &entry{key: key, view: v, gen: gen, expires: expires, body: body,
 		etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`}
 	var zb bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&zb, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&zb, gzip.DefaultCompression)
 	zw.Write(body)
 	zw.Close()
 	if zb.Len() < len(body) {

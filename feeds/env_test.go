@@ -41,7 +41,7 @@ var testNow = time.Date(2025, 2, 14, 12, 0, 0, 0, time.UTC)
 // testEnv is a real SQLite store in a temp dir, the real handler and an
 // httptest server in front of it.
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	cfg   *config.Config
 	store *storage.Store
 	srv   *Server
@@ -66,7 +66,7 @@ const testSources = `
     url: https://www.egovernment.de/rss/news.xml
 `
 
-func newTestEnv(t *testing.T, extraConfig string, opts ...Option) *testEnv {
+func newTestEnv(t testing.TB, extraConfig string, opts ...Option) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
 	yaml := "database: " + filepath.Join(dir, "feeds.db") + "\nbase_url: http://127.0.0.1:8080\nsources:" + testSources + extraConfig
@@ -167,7 +167,7 @@ func (e *testEnv) get(path string, hdr ...string) response {
 
 // localPath turns an absolute URL under base_url into a path for the
 // test server.
-func localPath(t *testing.T, u string) string {
+func localPath(t testing.TB, u string) string {
 	t.Helper()
 	p, ok := strings.CutPrefix(u, "http://127.0.0.1:8080")
 	if !ok {

@@ -36,8 +36,9 @@ type rssAtomLink struct {
 
 type rssItem struct {
 	*gfeeds.RssItem
-	Categories []rssCategory `xml:"category"` // replaces RssItem.Category
-	Source     *rssSource    `xml:"source"`   // replaces RssItem.Source
+	Link       string        `xml:"link,omitempty"` // replaces RssItem.Link: no empty <link> without a safe link
+	Categories []rssCategory `xml:"category"`       // replaces RssItem.Category
+	Source     *rssSource    `xml:"source"`         // replaces RssItem.Source
 }
 
 type rssCategory struct {
@@ -105,7 +106,7 @@ func renderRSS(d *doc) ([]byte, error) {
 		ri.Author = "" // RSS wants an e-mail address; the source follows in <source>
 		ri.Source = ""
 		ri.Category = ""
-		item := rssItem{RssItem: ri}
+		item := rssItem{RssItem: ri, Link: ri.Link}
 		for _, l := range it.Lands {
 			item.Categories = append(item.Categories, rssCategory{Domain: landScheme, Name: l.Code})
 		}

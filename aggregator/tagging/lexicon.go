@@ -134,7 +134,7 @@ var regions = map[string][]string{
 		"badisch", "badische", "badischen", "badischer", "badisches", "württembergisch",
 		"württembergische", "württembergischen", "württembergischer"},
 	"DE-HE": {"Rhein-Main", "Rhein-Main-Gebiet", "Taunus", "Wetterau", "Vogelsberg", "Rheingau"},
-	"DE-NW": {"Ruhrgebiet", "Ruhrpott", "Münsterland", "Sauerland", "Siegerland", "Westfalen",
+	"DE-NW": {"Ruhrgebiet", "Ruhrpott", "Rhein-Ruhr", "Münsterland", "Sauerland", "Siegerland", "Westfalen",
 		"Ostwestfalen", "Ostwestfalen-Lippe", "OWL", "Niederrhein", "Bergisches Land", "Rheinland",
 		"Metropole Ruhr", "westfälisch", "westfälische", "westfälischen", "westfälischer"},
 	"DE-NI": {"Ostfriesland", "Wendland", "Lüneburger Heide", "Weserbergland", "Oldenburger Münsterland",
@@ -147,7 +147,7 @@ var regions = map[string][]string{
 	"DE-ST": {"Altmark", "Anhalt", "Mansfelder Land", "anhaltisch", "anhaltische", "anhaltischen"},
 	"DE-TH": {"Thüringer Wald", "Kyffhäuser"},
 	"DE-RP": {"Pfalz", "Rheinhessen", "Westerwald", "Hunsrück", "Vorderpfalz", "Südpfalz", "Westpfalz",
-		"Vulkaneifel", "pfälzisch", "pfälzische", "pfälzischen", "pfälzischer"},
+		"Vulkaneifel", "Pfälzerwald", "Pfälzer Wald", "pfälzisch", "pfälzische", "pfälzischen", "pfälzischer"},
 	"DE-SL": {"Saarpfalz"},
 	// Bezirke and well-known Ortsteile of the city-states, which the register lacks.
 	"DE-BE": {"Charlottenburg", "Charlottenburg-Wilmersdorf", "Friedrichshain", "Friedrichshain-Kreuzberg",

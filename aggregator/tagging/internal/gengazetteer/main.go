@@ -249,6 +249,11 @@ func forms(name string) (bare, specific []string) {
 		}
 		for _, e := range expanded {
 			specific = append(specific, base+" "+e)
+			for abbr, full := range regionAbbrev {
+				if strings.Contains(e, abbr) {
+					specific = append(specific, base+" "+strings.ReplaceAll(e, abbr, full))
+				}
+			}
 			if loc := leadingPrep.FindStringIndex(e); loc != nil {
 				quals = append(quals, e[loc[1]:])
 			}

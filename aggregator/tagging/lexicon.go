@@ -200,6 +200,10 @@ var personTitleSuffixes = []string{
 	"sekretärin", "senator", "senatorin", "beauftragte", "beauftragter", "beauftragten",
 }
 
+// sayingVerbs before a name make it the speaker ("…, sagte Prien").
+var sayingVerbs = setOf("sagte", "sagt", "betonte", "betont", "erklärte", "erklärt", "so", "meint",
+	"meinte", "kritisierte", "kritisiert", "forderte", "fordert", "ergänzte", "ergänzt", "sagten")
+
 // parties after a name in parentheses mark a politician ("Plauen (SPD)").
 var parties = setOf("cdu", "csu", "spd", "fdp", "grüne", "grünen", "afd", "linke", "bsw", "fw", "ssw",
 	"freie", "piraten", "volt", "övp")

@@ -218,8 +218,16 @@ func (s *scanner) consider(i, n int, g *group, titlePlace bool) bool {
 	if !cue && g.bare && g.placeRule == "gemeinde" && i > 0 && t0.flags&fGapSpace != 0 && articles[s.key(i-1)] {
 		return false
 	}
-	if !titlePlace && g.singleToken && !g.genitive && s.isPerson(i, n) {
-		return false
+	if !titlePlace && g.singleToken && !g.genitive {
+		if s.isPerson(i, n) {
+			s.z.persons = append(s.z.persons, s.text[t0.start:t0.end])
+			return false
+		}
+		for _, p := range s.z.persons {
+			if p == s.text[t0.start:t0.end] {
+				return false // "Karin Prien … Prien betonte"
+			}
+		}
 	}
 	rule := g.placeRule
 	if rule == "city-adjective" && (!s.nounFollows(i+n) || tailHyphen) {
@@ -263,6 +271,11 @@ func (s *scanner) isPerson(i, n int) bool {
 		if firstNames[prev] || isTitle(prev) {
 			return true
 		}
+	}
+	if i > 0 && toks[i].flags&fGapSpace != 0 && sayingVerbs[s.key(i-1)] {
+		return true
+	}
+	if i > 0 && toks[i].flags&fGapSoft != 0 && toks[i].flags&fParenBefore == 0 && toks[i-1].flags&fUpper != 0 {
 		if i > 1 && toks[i-1].flags&fGapSoft != 0 && isTitle(s.key(i-2)) {
 			return true // title + unknown first name
 		}

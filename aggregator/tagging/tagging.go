@@ -140,6 +140,7 @@ func (t *Tagger) Tag(title, teaser string) []Tag {
 	z := t.pool.Get().(*tokenizer)
 	res := &z.res
 	*res = result{}
+	z.persons = z.persons[:0]
 	for _, r := range t.rules {
 		for _, text := range [2]string{title, teaser} {
 			loc := r.Pattern.FindStringIndex(text)

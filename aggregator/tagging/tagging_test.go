@@ -143,6 +143,8 @@ func TestTag_Surnames(t *testing.T) {
 		{"title", "Gespräch mit Landrat Plauen", "", nil},
 		{"title and unknown first name", "Bürgermeister Jannik Plauen lädt ein", "", nil},
 		{"party", "Plauen (SPD) kritisiert", "", nil},
+		{"speaker", "„Wir sind bereit“, sagte Plauen", "", nil},
+		{"same person later", "Ministerin Karin Prien stellt Plan vor", "Prien betonte, die Länder seien gefragt.", nil},
 		{"Plauen as place", "Plauen digitalisiert", "", []string{"DE-SN"}},
 		{"Hesse is a surname", "Hermann Hesse liest", "Hesse sagt", nil},
 		{"Bayer is a company", "Bayer investiert", "", nil},

@@ -33,6 +33,9 @@ type tokenizer struct {
 	toks []token
 	low  []byte // folded (lower-cased, ß → ss) token text, back to back
 	res  result // the Tag call's result, kept here to avoid an allocation
+	// persons are the surnames seen so far in this item, as written in
+	// the caller's strings; a later bare mention is the same person.
+	persons []string
 }
 
 // tokenize splits text into tokens, replacing the previous content.

@@ -38,7 +38,7 @@ type Doc struct {
 // and the reasoning are in docs/dedup.md.
 const (
 	DefaultWindow    = 7 * 24 * time.Hour
-	DefaultThreshold = 0.5
+	DefaultThreshold = 0.275
 )
 
 // Options tune the detector. Zero fields take the defaults.

@@ -36,7 +36,7 @@ const (
 	minTitleKeys = 3
 )
 
-const fingerprintVersion = 1
+const fingerprintVersion = 2
 
 // ErrFingerprint is wrapped by UnmarshalBinary for malformed input.
 var ErrFingerprint = errors.New("malformed fingerprint")
@@ -49,7 +49,7 @@ var ErrFingerprint = errors.New("malformed fingerprint")
 type Fingerprint struct {
 	title uint64   // hash of the normalized title; 0 when too short for the title layer
 	keys  []uint32 // sorted, unique feature keys
-	nums  []int64  // sorted, unique numbers: value×100 << 5 | precision
+	nums  []int64  // sorted, unique numbers (see addNumber)
 }
 
 // IsZero reports whether the text had no features at all; such a
@@ -163,7 +163,7 @@ func (b *builder) emit(words []word) {
 			continue
 		}
 		if si.number != 0 {
-			b.addNumber(si.number*100, precInteger)
+			b.addNumber(si.number*100, precInteger, si.soft)
 			prevIndicator = false
 			continue
 		}
@@ -221,40 +221,47 @@ func (b *builder) addNumbers(text []byte) bool {
 		return false
 	}
 	for i := range n {
-		b.addNumber(vals[i], prec[i])
+		b.addNumber(vals[i], prec[i], false)
 	}
 	return true
 }
 
-// Numbers are stored as value×100 << 5 | e, where 10^e (in units of 0.01)
-// is the unit of the last digit written: 2 for an integer ("85"), 1 for
-// "84,7", 8 for "1 Mio.". Two numbers match when they differ by at most
-// half the coarser unit (numbersMatch).
+// Numbers are stored as value×100 << 6 | soft << 5 | e, where 10^e (in
+// units of 0.01) is the unit of the last digit written: 2 for an integer
+// ("85"), 1 for "84,7", 8 for "1 Mio.". Two numbers match when they differ
+// by at most half the coarser unit (numbersMatch). A soft number was spelled
+// out ("fünf", "zwei Jahre"): it confirms a match but vetoes none, since
+// rewrites write small numbers and durations in words.
 const (
-	precBits    = 5
-	precMask    = 1<<precBits - 1
+	precBits    = 6
+	precMask    = 1<<5 - 1
+	softFlag    = 1 << 5
 	precInteger = 2
 )
 
 // addNumber adds the number v (value×100) written with precision e.
-func (b *builder) addNumber(v int64, e uint8) {
+func (b *builder) addNumber(v int64, e uint8, soft bool) {
 	if v == 0 {
 		return // "9:00 Uhr" vs "9 Uhr": zero minutes say nothing
 	}
 	b.lastNumKey, b.lastNum = len(b.keys), len(b.nums)
 	b.keys = append(b.keys, numberKey(v))
-	b.nums = append(b.nums, v<<precBits|int64(e))
+	n := v<<precBits | int64(e)
+	if soft {
+		n |= softFlag
+	}
+	b.nums = append(b.nums, n)
 }
 
 // scaleNumber multiplies the previous word's number ("1,2 Mio.").
 func (b *builder) scaleNumber(scale int64, exp uint8) {
 	n := b.nums[b.lastNum]
 	v, e := n>>precBits, uint8(n&precMask)
-	if v > (1<<57)/scale {
+	if v > (1<<56)/scale {
 		return
 	}
 	v *= scale
-	b.nums[b.lastNum] = v<<precBits | int64(e+exp)
+	b.nums[b.lastNum] = v<<precBits | n&softFlag | int64(e+exp)
 	b.keys[b.lastNumKey] = numberKey(v)
 	b.lastNum = -1
 }

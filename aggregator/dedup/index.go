@@ -63,7 +63,12 @@ type findScratch struct {
 	counts  []uint8 // by slot; all zero between queries
 	touched []int32
 	cands   []candidate
-	lists   [][]int32
+	lists   []posting
+}
+
+type posting struct {
+	slots []int32
+	key   uint32
 }
 
 type candidate struct {
@@ -271,16 +276,17 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 			continue
 		}
 		if p := ix.postings[k]; len(p) > maxBucket {
-			unseen++
+			unseen += keyWeight(k)
 		} else if len(p) > 0 {
-			s.lists = append(s.lists, p)
+			s.lists = append(s.lists, posting{p, k})
 		}
 	}
-	slices.SortFunc(s.lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
+	slices.SortFunc(s.lists, func(a, b posting) int { return cmp.Compare(len(a.slots), len(b.slots)) })
 	read, counted := 0, 0
-	for _, p := range s.lists {
+	for _, l := range s.lists {
+		p := l.slots
 		if read+len(p) > maxPostings && counted >= 3 {
-			unseen++
+			unseen += keyWeight(l.key)
 			continue
 		}
 		read += len(p)
@@ -301,8 +307,9 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 	}
 
 	// Keep the docs in the window whose score can still reach the
-	// threshold: sharing c counted features, a doc shares at most
-	// c + unseen, and the score grows with the shared weight. A histogram
+	// threshold: sharing c counted features, a doc shares a weight of at
+	// most c×numberWeight + unseen, and the score grows with the shared
+	// weight. A histogram
 	// of the counts of those kept gives the cut-off for the best
 	// maxCandidates without sorting them all.
 	wq := f.weight()
@@ -313,7 +320,7 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 		if c >= need {
 			m := ix.meta[slot]
 			wb := float64(m.weight)
-			if inWindow(m) && combine(min(float64(c)+unseen, wq, wb), wq, wb) >= ix.opts.Threshold {
+			if inWindow(m) && combine(min(float64(c)*numberWeight+unseen, wq, wb), wq, wb) >= ix.opts.Threshold {
 				hist[c]++
 				kept = append(kept, slot)
 				continue

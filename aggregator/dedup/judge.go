@@ -5,17 +5,28 @@ import "time"
 // Scoring constants. Threshold (in Options) is the only knob meant for
 // operators; these shape the score and are documented in docs/dedup.md.
 const (
-	// weakWeight is the weight of a domain-common or short word; all
-	// other features weigh 1.
-	weakWeight = 0.5
+	// weakWeight is the weight of a domain-common or short word, and
+	// numberWeight that of a number: a shared "310 Mio." or "9.400" is
+	// stronger evidence of one story than a shared word. Other features
+	// weigh 1.
+	weakWeight   = 0.5
+	numberWeight = 2
 	// containmentSmoothing is added to the smaller side's weight in the
 	// containment term so that a two-word text contained in a long one
 	// does not count as a full match.
 	containmentSmoothing = 0.5
+	// A changed number does not veto a merge when the rest of the text is
+	// this similar (Dice over all features but numbers) and the two were
+	// published within correctionGap: that is a corrected figure in a
+	// re-sent release ("1.200" → "1.250 Haushalte"), not a new story.
+	// Recurring formats and follow-ups come days apart; a template reused
+	// for another place differs in the place, which the place rule catches.
+	correctionSimilarity = 0.9
+	correctionGap        = 24 * time.Hour
 	// gapPenaltyPerDay lowers the similarity score for each day between
 	// the two publications beyond the first: syndication and rewrites
 	// follow within hours, follow-up stories days later.
-	gapPenaltyPerDay = 0.02
+	gapPenaltyPerDay = 0.1
 )
 
 // Reasons a pair is not judged the same story (Verdict.Reason).
@@ -70,7 +81,7 @@ func judge(a, b *Fingerprint, ta, tb int64, la, lb uint32, o Options) Verdict {
 		v.Reason = ReasonLands
 	case !title && v.Score < o.Threshold:
 		v.Reason = ReasonThreshold
-	case numbersConflict(a.nums, b.nums):
+	case numbersConflict(a.nums, b.nums) && !(gap <= correctionGap && textDice(a, b) >= correctionSimilarity):
 		v.Reason = ReasonNumbers
 	case placesConflict(a.keys, b.keys):
 		v.Reason = ReasonPlaces
@@ -83,8 +94,11 @@ func judge(a, b *Fingerprint, ta, tb int64, la, lb uint32, o Options) Verdict {
 }
 
 func keyWeight(k uint32) float64 {
-	if k&classMask == classWeak {
+	switch k & classMask {
+	case classWeak:
 		return weakWeight
+	case classNumber:
+		return numberWeight
 	}
 	return 1
 }
@@ -123,6 +137,45 @@ func similarity(a, b *Fingerprint) float64 {
 	return combine(wi, wa, wb)
 }
 
+// textDice is the weighted Dice coefficient over the features other than
+// numbers.
+func textDice(a, b *Fingerprint) float64 {
+	var wa, wb, wi float64
+	i, j := 0, 0
+	for i < len(a.keys) || j < len(b.keys) {
+		var ka, kb uint32 = 1<<32 - 1, 1<<32 - 1
+		if i < len(a.keys) {
+			ka = a.keys[i]
+		}
+		if j < len(b.keys) {
+			kb = b.keys[j]
+		}
+		switch {
+		case ka < kb:
+			if ka&classMask != classNumber {
+				wa += keyWeight(ka)
+			}
+			i++
+		case ka > kb:
+			if kb&classMask != classNumber {
+				wb += keyWeight(kb)
+			}
+			j++
+		default:
+			if ka&classMask != classNumber {
+				w := keyWeight(ka)
+				wa, wb, wi = wa+w, wb+w, wi+w
+			}
+			i++
+			j++
+		}
+	}
+	if wa+wb == 0 {
+		return 0
+	}
+	return 2 * wi / (wa + wb)
+}
+
 // combine is the similarity of two texts of feature weights wa and wb
 // sharing wi. It grows with wi, which lets the index bound it from above.
 func combine(wi, wa, wb float64) float64 {
@@ -153,6 +206,9 @@ func numbersConflict(a, b []int64) bool {
 
 func hasUnmatched(a, b []int64) bool {
 	for _, x := range a {
+		if x&softFlag != 0 {
+			continue
+		}
 		found := false
 		for _, y := range b {
 			if numbersMatch(x, y) {

@@ -81,6 +81,7 @@ var scaleWords = map[string]struct {
 type surfaceInfo struct {
 	stop     bool
 	number   int64 // month or spelled-out number: its value; 0 if none
+	soft     bool  // number is spelled out (see addNumber)
 	scale    int64 // scale word: its factor; 0 if none
 	scaleExp uint8 // log10 of scale
 }
@@ -120,7 +121,7 @@ func init() {
 		surface(w, func(si *surfaceInfo) { si.number = v })
 	}
 	for w, v := range numberWords {
-		surface(w, func(si *surfaceInfo) { si.number = v })
+		surface(w, func(si *surfaceInfo) { si.number, si.soft = v, true })
 	}
 	for w, v := range scaleWords {
 		surface(w, func(si *surfaceInfo) { si.scale, si.scaleExp = v.factor, v.exp })

@@ -220,6 +220,14 @@ func scan(s string, buf []byte, words []word) ([]byte, []word) {
 				i++
 				continue
 			case asciiDigit:
+				// Digits glued to a word of four or more letters are part of
+				// a name ("Kommune21", "Web2Go"), not a number; after a
+				// short prefix they are a number ("KW12" = KW 12).
+				if sc.cur.kind == wordLetters && len(sc.buf)-int(sc.cur.start) >= 4 {
+					sc.buf = append(sc.buf, c)
+					i++
+					continue
+				}
 				if sc.cur.kind != wordNumber {
 					sc.flush()
 					sc.start(wordNumber, false)

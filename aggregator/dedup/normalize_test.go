@@ -34,6 +34,7 @@ func TestScan(t *testing.T) {
 		{"soft hyphen", "Breit\u00ADband", []string{"breitband"}},
 		{"numbers", "1.234,5 Euro am 04.03.2025 um 9:30", []string{"1.234,5", "euro", "am", "04.03.2025", "um", "9:30"}},
 		{"number then letters", "KW12 5G-Netz Covid-19", []string{"kw", "12", "5", "g-netz", "covid", "19"}},
+		{"digits glued to a name", "[Kommune21] eGov2Go", []string{"kommune21", "egov2go"}},
 		{"trailing dot", "am 12. März.", []string{"am", "12", "maerz"}},
 		{"punctuation", "„Digital“ – (jetzt!)", []string{"digital", "jetzt"}},
 	}

@@ -33,7 +33,14 @@ var (
 func newSynthCorpus(seed uint64, start time.Time, step time.Duration) *synthCorpus {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	c := &synthCorpus{rng: rng, start: start, step: step}
+	// The most frequent words are the real domain-common words (as in
+	// real text); made-up words follow, skipping any that the lexicon
+	// knows (a made-up "drei" would be a number).
 	seen := make(map[string]bool)
+	for _, w := range strings.Fields(synthCommon) {
+		seen[w] = true
+		c.vocab = append(c.vocab, w)
+	}
 	for len(c.vocab) < synthVocabSz {
 		var b strings.Builder
 		for range 1 + rng.IntN(3) {
@@ -47,7 +54,7 @@ func newSynthCorpus(seed uint64, start time.Time, step time.Duration) *synthCorp
 			b.WriteString(synthSuffix[rng.IntN(len(synthSuffix))])
 		}
 		w := b.String()
-		if len(w) < 4 || seen[w] {
+		if len(w) < 4 || seen[w] || knownWord(w) {
 			continue
 		}
 		seen[w] = true
@@ -62,6 +69,23 @@ func newSynthCorpus(seed uint64, start time.Time, step time.Duration) *synthCorp
 func (c *synthCorpus) reseed(seed uint64) {
 	c.rng = rand.New(rand.NewPCG(seed, ^seed))
 	c.zipf = rand.NewZipf(c.rng, 1.05, 30, uint64(len(c.vocab)-1))
+}
+
+// synthCommon are real words, most frequent first, that head the synthetic
+// vocabulary.
+const synthCommon = `Verwaltung digital Digitalisierung online Kommunen Land Bund Landesregierung
+Ministerium Projekt Stadt Bürger Service Portal Informationen neue Jahr aktuell Förderung
+Landkreis Gemeinde Minister Themen Angebot Prozent Euro Deutschland Bundesland`
+
+// knownWord reports whether the lexicon gives w a meaning (stop word,
+// number, place, ...).
+func knownWord(w string) bool {
+	f := normWord(w, false)
+	if _, ok := surfaceLex[hash64(f)]; ok {
+		return true
+	}
+	_, ok := stemLex[hash64(normWord(w, true))]
+	return ok
 }
 
 func (c *synthCorpus) word() string {
@@ -115,14 +139,16 @@ func (c *synthCorpus) docs(n int) []Doc {
 	return out
 }
 
-// rewrite returns a near-duplicate of d: a few words dropped, one changed,
+// rewrite returns a near-duplicate of d: a few words dropped, one replaced,
 // the teaser's end cut, published an hour later.
 func (c *synthCorpus) rewrite(d Doc) Doc {
 	w := strings.Fields(d.Teaser)
 	if len(w) > 12 {
 		w = w[:len(w)-3]
 	}
-	w[c.rng.IntN(len(w))] = c.word()
+	// A lower-case word: a capitalised one after "Landkreis" would be a
+	// changed place name, which rightly keeps the texts apart.
+	w[c.rng.IntN(len(w))] = strings.ToLower(c.word())
 	d.Teaser = strings.Join(w, " ")
 	d.Published = d.Published.Add(time.Hour)
 	d.ID += 1 << 40

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/egovfeed/egovfeed/aggregator/dedup"
 	"github.com/egovfeed/egovfeed/aggregator/fetch"
 	"github.com/egovfeed/egovfeed/aggregator/normalize"
 	"github.com/egovfeed/egovfeed/config"
@@ -51,6 +52,8 @@ type Aggregator struct {
 	// holds back fetching instead of filling memory.
 	fetching chan struct{}
 	storing  chan struct{}
+
+	index *dedup.Index // near-duplicates of the recent window
 }
 
 // maxPendingBatches bounds parsed batches waiting to be stored.
@@ -114,6 +117,10 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 	for i, s := range cfg.Sources {
 		a.sources = append(a.sources, &source{cfg: s, id: ids[i]})
 	}
+	if a.index, err = loadIndex(ctx, store, dedupOptions(cfg.Dedup), a.now()); err != nil {
+		return nil, err
+	}
+	store.SetClusterer(clusterer{a.index})
 	return a, nil
 }
 

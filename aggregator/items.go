@@ -76,6 +76,7 @@ func (a *Aggregator) normalizeItem(src *source, fi *gofeed.Item, base *url.URL, 
 
 	it.Published, it.DateFromSource = itemDate(fi, now)
 	it.Lands = a.tags(src, it.Title, it.Teaser)
+	it.Fingerprint = fingerprint(&it)
 	return it
 }
 

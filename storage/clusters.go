@@ -240,3 +240,149 @@ func splitComma(s string) []string {
 	}
 	return out
 }
+
+// rebuildBatch is how many items share one transaction in a rebuild.
+const rebuildBatch = 1000
+
+// RebuildClusters recomputes all clusters with c, which must be empty:
+// every item not locked by an editor leaves its cluster, then the items
+// are replayed in the order they were stored, as ingest saw them.
+// Editorial splits stay alone and editorial merges stay merged.
+func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time) (seen, joined int, err error) {
+	err = s.Transact(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
+			visible = 1, entry_key = key, entry_published = published WHERE cluster_lock <> ?`, lockMerged); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE item_lands SET published = (SELECT entry_published FROM items WHERE id = item_id)`)
+		return err
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: rebuild clusters: %w", err)
+	}
+	var after int64
+	for {
+		n, j, last, err := s.rebuildBatch(ctx, c, after, now)
+		if err != nil {
+			return seen, joined, fmt.Errorf("storage: rebuild clusters: %w", err)
+		}
+		if n == 0 {
+			break
+		}
+		seen, joined, after = seen+n, joined+j, last
+	}
+	// Editorial merges: their primaries may have changed with the rest.
+	err = s.Transact(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT cluster_id FROM items WHERE cluster_lock = ? AND cluster_id IS NOT NULL`, lockMerged)
+		if err != nil {
+			return err
+		}
+		var roots []int64
+		for rows.Next() {
+			var r int64
+			if err := rows.Scan(&r); err != nil {
+				rows.Close()
+				return err
+			}
+			roots = append(roots, r)
+		}
+		rows.Close()
+		for _, r := range roots {
+			if err := electPrimary(ctx, tx, r, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return seen, joined, fmt.Errorf("storage: rebuild clusters: %w", err)
+	}
+	return seen, joined, nil
+}
+
+type rebuildItem struct {
+	id, sourceID, published int64
+	link                    string
+	lock                    int
+	fingerprint             []byte
+	lands                   []string
+}
+
+func (s *Store) rebuildBatch(ctx context.Context, c Clusterer, after int64, now time.Time) (n, joined int, last int64, err error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.source_id, i.published, i.link, i.cluster_lock, i.fingerprint,
+		(SELECT group_concat(land) FROM item_lands l WHERE l.item_id = i.id)
+		FROM items i WHERE i.id > ? ORDER BY i.id LIMIT ?`, after, rebuildBatch)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	var batch []rebuildItem
+	for rows.Next() {
+		var it rebuildItem
+		var lands sql.NullString
+		if err := rows.Scan(&it.id, &it.sourceID, &it.published, &it.link, &it.lock, &it.fingerprint, &lands); err != nil {
+			rows.Close()
+			return 0, 0, 0, err
+		}
+		it.lands = splitComma(lands.String)
+		batch = append(batch, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(batch) == 0 {
+		return 0, 0, 0, err
+	}
+	err = s.Transact(ctx, func(tx *sql.Tx) error {
+		joined = 0
+		for _, it := range batch {
+			if it.lock == lockNone {
+				ok, err := s.rejoin(ctx, tx, c, it, now)
+				if err != nil {
+					return fmt.Errorf("item %d: %w", it.id, err)
+				}
+				if ok {
+					joined++
+				}
+			}
+			if len(it.fingerprint) > 0 {
+				c.Add(it.id, fromMillis(it.published), it.lands, it.fingerprint)
+			}
+		}
+		return nil
+	})
+	return len(batch), joined, batch[len(batch)-1].id, err
+}
+
+// rejoin puts a replayed item into the cluster ingest would have put it.
+func (s *Store) rejoin(ctx context.Context, tx *sql.Tx, c Clusterer, it rebuildItem, now time.Time) (bool, error) {
+	var target int64
+	layer, score := LayerLink, 1.0
+	if it.link != "" {
+		var root sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT min(coalesce(cluster_id, id)) FROM items
+			WHERE link = ? AND source_id <> ? AND id < ?`, it.link, it.sourceID, it.id).Scan(&root); err != nil {
+			return false, err
+		}
+		target = root.Int64
+	}
+	if target == 0 && len(it.fingerprint) > 0 {
+		m, ok := c.Find(fromMillis(it.published), it.lands, it.fingerprint)
+		if !ok {
+			return false, nil
+		}
+		target, layer, score = m.ID, m.Layer, m.Score
+	}
+	if target == 0 {
+		return false, nil
+	}
+	ref, err := clusterOf(ctx, tx, target)
+	if err != nil || ref == nil || ref.root == it.id {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = ?, cluster_layer = ?, cluster_score = ? WHERE id = ?`,
+		ref.root, layer, score, it.id); err != nil {
+		return false, err
+	}
+	if err := setEntry(ctx, tx, ref.root, ref.entryKey, ref.entryPublished); err != nil {
+		return false, err
+	}
+	return true, electPrimary(ctx, tx, ref.root, now)
+}

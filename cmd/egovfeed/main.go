@@ -30,6 +30,9 @@ var commands = []command{
 	{"check-config", "validate the configuration and exit", setupCheckConfig},
 	{"retag", "re-apply the current tagging rules to every stored item", setupRetag},
 	{"explain", "ITEM-ID: show which rules and words gave an item its Länder", setupExplain},
+	{"dedup", "-rebuild: recompute near-duplicate clusters for all stored items", setupDedup},
+	{"split", "ITEM-ID: take an item out of its cluster and keep it out", setupSplit},
+	{"merge", "ITEM-ID ITEM-ID: put the second item (and its cluster) into the first's cluster", setupMerge},
 	{"export", "print a republished feed (atom, rss, json, html or text) to stdout, as served", setupExport},
 	{"backup", "FILE: write a consistent copy of the database (VACUUM INTO), mode 0600", setupBackup},
 }

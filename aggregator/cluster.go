@@ -1,0 +1,75 @@
+package aggregator
+
+import (
+	"context"
+	"time"
+
+	"github.com/egovfeed/egovfeed/aggregator/dedup"
+	"github.com/egovfeed/egovfeed/config"
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+// clusterer adapts the in-memory near-duplicate index to storage, which
+// keeps fingerprints as bytes.
+type clusterer struct{ ix *dedup.Index }
+
+func (c clusterer) Find(published time.Time, lands []string, fp []byte) (storage.ClusterMatch, bool) {
+	var f dedup.Fingerprint
+	if err := f.UnmarshalBinary(fp); err != nil {
+		return storage.ClusterMatch{}, false
+	}
+	m, ok := c.ix.Find(published, lands, f)
+	return storage.ClusterMatch{ID: m.ID, Score: m.Score, Layer: m.Layer}, ok
+}
+
+func (c clusterer) Add(id int64, published time.Time, lands []string, fp []byte) {
+	var f dedup.Fingerprint
+	if err := f.UnmarshalBinary(fp); err == nil {
+		c.ix.Add(id, published, lands, f)
+	}
+}
+
+func (c clusterer) Remove(id int64) { c.ix.Remove(id) }
+
+func dedupOptions(cfg config.Dedup) dedup.Options {
+	o := dedup.DefaultOptions()
+	if cfg.Window > 0 {
+		o.Window = cfg.Window
+	}
+	if cfg.Threshold > 0 {
+		o.Threshold = cfg.Threshold
+	}
+	return o
+}
+
+// loadIndex fills a new index with the stored items of the window before
+// now, so a restart finds duplicates of items stored before it.
+func loadIndex(ctx context.Context, store *storage.Store, o dedup.Options, now time.Time) (*dedup.Index, error) {
+	ix := dedup.NewIndex(o)
+	err := store.FingerprintsSince(ctx, now.Add(-o.Window), func(f storage.Fingerprinted) {
+		clusterer{ix}.Add(f.ID, f.Published, f.Lands, f.Fingerprint)
+	})
+	return ix, err
+}
+
+// fingerprint computes the stored near-duplicate features of an item.
+func fingerprint(it *storage.NewItem) []byte {
+	lands := make([]string, len(it.Lands))
+	for i, l := range it.Lands {
+		lands[i] = l.Land
+	}
+	b, err := dedup.NewFingerprint(dedup.Doc{Title: it.Title, Teaser: it.Teaser, Lands: lands, Published: it.Published}).MarshalBinary()
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// RebuildClusters recomputes every cluster from the stored items with
+// the current thresholds; editorial splits and merges are kept. It
+// returns how many items were examined and how many joined a cluster.
+func (a *Aggregator) RebuildClusters(ctx context.Context) (seen, joined int, err error) {
+	// A fresh index: a serve process running meanwhile keeps its own,
+	// which stays correct because it holds item ids, not clusters.
+	return a.store.RebuildClusters(ctx, clusterer{dedup.NewIndex(dedupOptions(a.cfg.Dedup))}, a.now())
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+)
+
+func setupDedup(fs *flag.FlagSet) func(context.Context, *env) error {
+	rebuild := fs.Bool("rebuild", false, "recompute every cluster with the current thresholds (editorial splits and merges are kept)")
+	return func(ctx context.Context, e *env) error {
+		if !*rebuild {
+			return &exitError{code: 2, err: errors.New("usage: egovfeed dedup -rebuild")}
+		}
+		a, err := openApp(ctx, e, nil)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		start := time.Now()
+		seen, joined, err := a.agg.RebuildClusters(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "rebuilt clusters of %d items: %d joined a cluster (%s)\n", seen, joined, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+}
+
+func setupSplit(fs *flag.FlagSet) func(context.Context, *env) error {
+	return func(ctx context.Context, e *env) error {
+		if len(e.args) != 1 {
+			return &exitError{code: 2, err: errors.New("usage: egovfeed split ITEM-ID")}
+		}
+		a, err := openApp(ctx, e, nil)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		it, err := lookupItem(ctx, a.store, e.args[0])
+		if err != nil {
+			return err
+		}
+		if err := a.store.Split(ctx, it.ID, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "item %d (%s) is now an entry of its own and stays out of clusters\n", it.ID, it.Title)
+		return nil
+	}
+}
+
+func setupMerge(fs *flag.FlagSet) func(context.Context, *env) error {
+	return func(ctx context.Context, e *env) error {
+		if len(e.args) != 2 {
+			return &exitError{code: 2, err: errors.New("usage: egovfeed merge ITEM-ID ITEM-ID")}
+		}
+		a, err := openApp(ctx, e, nil)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		x, err := lookupItem(ctx, a.store, e.args[0])
+		if err != nil {
+			return err
+		}
+		y, err := lookupItem(ctx, a.store, e.args[1])
+		if err != nil {
+			return err
+		}
+		if err := a.store.Merge(ctx, x.ID, y.ID, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "item %d joined the cluster of item %d\n", y.ID, x.ID)
+		return nil
+	}
+}

@@ -56,6 +56,7 @@ type group struct {
 	hasPlace    bool
 	placeLand   uint8
 	ambiguous   bool // several Länder and no tie-break
+	tieBroken   bool // several Länder; the population decided
 	placeRule   string
 	bare        bool  // the resolved place is known here only by a bare form
 	genitive    bool  // every resolved sense is a genitive form
@@ -325,8 +326,15 @@ func (g *group) resolve() {
 			second = p
 		}
 	}
-	if nLands > 1 && (best < tieBreakMinPop || int64(best) < int64(second)*tieBreakRatio) {
-		g.ambiguous = true
+	ratio := int64(tieBreakRatio)
+	if commonWords[first] && g.singleToken {
+		ratio = tieBreakRatioCommon
+	}
+	if nLands > 1 {
+		g.tieBroken = true
+		if best < tieBreakMinPop || int64(best) < int64(second)*ratio {
+			g.ambiguous = true
+		}
 	}
 	g.placeLand = uint8(bestLand)
 	g.maxPop = maxPop[bestLand]

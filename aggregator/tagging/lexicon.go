@@ -56,9 +56,14 @@ const smallTownPop = 5000
 // the largest place wins when it has at least this many inhabitants and
 // this many times more than the largest place of any other Land
 // ("Frankfurt" → Frankfurt am Main, "Münster" → Münster (Westf.)).
+// A name that is also an ordinary word is a weaker signal to begin with,
+// so its namesakes must be negligible: "Stadt Essen" is Essen (NW, 61×
+// Essen (Oldenburg)), but "Halle" stays open between Halle (Saale) and
+// Halle (Westf.) (11×).
 const (
-	tieBreakMinPop = 20000
-	tieBreakRatio  = 8
+	tieBreakMinPop      = 20000
+	tieBreakRatio       = 8
+	tieBreakRatioCommon = 20
 )
 
 // cityAdjectiveMinPop is the size from which a city's "-er" adjective is
@@ -98,6 +103,12 @@ var foodWords = setOf(
 	"quarkkeulchen", "zwiebelkuchen", "apfelwein", "handkäs", "rindswurst", "rotwurst",
 )
 
+// streetWords after a Land or city adjective make a street or square
+// name ("Berliner Straße" in Offenbach, "Kölner Platz"), not a reference
+// to that place.
+var streetWords = setOf("straße", "strasse", "str", "allee", "platz", "weg", "ring", "chaussee",
+	"damm", "brücke", "ufer", "gasse", "landstraße", "tor", "steig", "pfad", "markt", "wall")
+
 // landmarks are multi-word names whose first word names another place.
 var landmarks = []struct{ form, land string }{
 	{"Brandenburger Tor", "DE-BE"},
@@ -116,6 +127,8 @@ var suppressed = []string{
 	"Frankfurter Allgemeine", "Frankfurter Allgemeinen", "FAZ",
 	"Berliner Pfannkuchen", "Thüringer Bratwurst", "Thüringer Rostbratwurst", "Thüringer Klöße",
 	"Hamburger Menü", "Bayer AG", "Bayer-Konzern",
+	// "auf Kiel legen": the keel of a ship, not the city.
+	"Kiel gelegt", "Kiel legen", "Kiel zu legen", "Kiel gelegten",
 }
 
 // regions are landscapes, Regierungsbezirke and city districts that lie in

@@ -215,6 +215,11 @@ func (s *scanner) consider(i, n int, g *group, titlePlace bool) bool {
 			return false
 		}
 	}
+	// A qualifier the gazetteer does not know ("Fürth im Odenwald") says
+	// the writer means a lesser namesake: the big-city default is off.
+	if g.tieBroken && g.bare && s.unknownQualifier(i+n) {
+		return false
+	}
 	if !cue && g.bare && g.placeRule == "gemeinde" && i > 0 && t0.flags&fGapSpace != 0 && articles[s.key(i-1)] {
 		return false
 	}
@@ -240,6 +245,30 @@ func (s *scanner) consider(i, n int, g *group, titlePlace bool) bool {
 	return true
 }
 
+// qualifierPreps introduce a place qualifier ("Fürth im Odenwald",
+// "Neustadt an der Aisch").
+var qualifierPreps = setOf("im", "in", "am", "an", "bei", "ob", "auf", "vor", "unter")
+
+// unknownQualifier reports whether token k starts a qualifier: a
+// parenthesis or a qualifier preposition followed by a capitalised word.
+func (s *scanner) unknownQualifier(k int) bool {
+	toks := s.z.toks
+	if k >= len(toks) {
+		return false
+	}
+	if toks[k].flags&fParenBefore != 0 && toks[k].flags&fUpper != 0 {
+		return true
+	}
+	if toks[k].flags&fGapSpace == 0 || !qualifierPreps[s.key(k)] {
+		return false
+	}
+	j := k + 1
+	if j < len(toks) && (s.key(j) == "der" || s.key(j) == "den") {
+		j++
+	}
+	return j < len(toks) && toks[j].flags&fUpper != 0 && toks[j].flags&fGapSpace != 0
+}
+
 // needsNoun reports whether the group is an adjective that counts only
 // before a noun (city adjectives and the Land demonyms that are foods).
 func (g *group) needsNoun() bool {
@@ -258,7 +287,8 @@ func (s *scanner) nounFollows(k int) bool {
 		return false
 	}
 	t := toks[k]
-	return t.flags&fGapSpace != 0 && t.flags&fUpper != 0 && t.flags&fDigit == 0 && !foodWords[s.key(k)]
+	return t.flags&fGapSpace != 0 && t.flags&fUpper != 0 && t.flags&fDigit == 0 &&
+		!foodWords[s.key(k)] && !streetWords[s.key(k)]
 }
 
 // isPerson reports whether the name at [i, i+n) is a person's surname: it
@@ -298,6 +328,31 @@ func isTitle(w string) bool {
 	return false
 }
 
+// nationalNKR reports whether "Normenkontrollrat" at token i is the
+// national one: Länder have their own (BW, SN), and then a Land name or
+// adjective stands right before or after it.
+func (s *scanner) nationalNKR(i int) bool {
+	toks := s.z.toks
+	if i > 0 && toks[i].flags&fGapSoft != 0 {
+		if g := s.t.gz.groups[s.key(i-1)]; g != nil && g.hasLand {
+			return false // "Sächsischer Normenkontrollrat"
+		}
+	}
+	if i+1 < len(toks) && toks[i+1].flags&fGapSoft != 0 {
+		if n, g := s.longest(i + 1); n > 0 && g.hasLand {
+			return false // "Normenkontrollrat Baden-Württemberg"
+		}
+	}
+	return true
+}
+
+// bundPartners follow "Bund und" when the Bund acts with the Länder, one
+// Land or the municipalities ("Bund und Land Hessen", "Bund und Freistaat").
+func bundPartners(w string) bool {
+	return strings.HasPrefix(w, "länder") || w == "land" || w == "landes" || w == "freistaat" ||
+		strings.HasPrefix(w, "kommunen")
+}
+
 // federal checks token i for a federal body or the Bund as an actor and
 // reports whether it tagged.
 func (s *scanner) federal(i int) bool {
@@ -314,6 +369,10 @@ func (s *scanner) federal(i int) bool {
 		return false
 	}
 	w := s.key(i)
+	if strings.HasPrefix(w, "normenkontrollrat") && s.nationalNKR(i) {
+		s.res.add(0, "federal-body", s.text[t.start:t.end])
+		return true
+	}
 	if !strings.HasPrefix(w, "bund") {
 		return false
 	}
@@ -343,7 +402,7 @@ func (s *scanner) federal(i int) bool {
 			s.res.add(0, "federal-body", s.evidence(i, i+1)) // "Bund, Länder und Kommunen"
 			return true
 		}
-		if nextKey == "und" && i+2 < len(toks) && strings.HasPrefix(s.key(i+2), "länder") {
+		if nextKey == "und" && i+2 < len(toks) && bundPartners(s.key(i+2)) {
 			s.res.add(0, "federal-body", s.evidence(i, i+2))
 			return true
 		}

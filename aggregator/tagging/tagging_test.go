@@ -134,6 +134,9 @@ func TestTag_Federal(t *testing.T) {
 		{"Bund der Steuerzahler", "Bund der Steuerzahler kritisiert", "", nil},
 		{"Bundesverband", "Bundesverband fordert mehr Tempo", "", nil},
 		{"Bund and Land", "Der Bund und Bayern", "", []string{"DE", "DE-BY"}},
+		{"Bund und Land", "Bund und Land Hessen finanzieren", "", []string{"DE", "DE-HE"}},
+		{"Normenkontrollrat alone", "Normenkontrollrat: Ziele verfehlt", "", []string{"DE"}},
+		{"Land Normenkontrollrat", "Sächsischer Normenkontrollrat mahnt", "Der Normenkontrollrat Baden-Württemberg auch", []string{"DE-BW", "DE-SN"}},
 	})
 }
 
@@ -184,6 +187,10 @@ func TestTag_Ambiguous(t *testing.T) {
 		{"Münster alone", "Münster digitalisiert", "", []string{"DE-NW"}},
 		{"Stadt Münster", "Die Stadt Münster digitalisiert", "", []string{"DE-NW"}},
 		{"Halle alone", "Halle digitalisiert", "", nil},
+		{"Halle before colon", "Halle: Neue Formulare", "", nil},
+		{"unknown qualifier", "Fürth im Odenwald schafft Automaten an", "", nil},
+		{"unknown qualifier in parentheses", "Fürth (Odenwald) schafft Automaten an", "", nil},
+		{"known qualifier", "Frankfurt am Main", "", []string{"DE-HE"}},
 		{"Neustadt alone", "Neustadt digitalisiert", "", nil},
 		{"Neustadt an der Weinstraße", "Neustadt an der Weinstraße", "", []string{"DE-RP"}},
 		{"Neuenkirchen", "Neuenkirchen startet", "", nil},
@@ -209,6 +216,9 @@ func TestTag_AdjectivesAndFood(t *testing.T) {
 		{"Frankfurter Allgemeine", "Laut Frankfurter Allgemeine", "", nil},
 		{"Thüringer Landtag", "Thüringer Landtag", "", []string{"DE-TH"}},
 		{"Hamburger Senat", "Hamburger Senat", "", []string{"DE-HH"}},
+		{"street name", "Berliner Straße in Offenbach am Main", "Am Kölner Platz und in der Frankfurter Allee", []string{"DE-HE"}},
+		{"keel", "Auf Kiel gelegt: Neues Boot", "", nil},
+		{"Kiel the city", "Kiel digitalisiert", "", []string{"DE-SH"}},
 		{"small-town adjective", "Wildberger sagt", "", nil},
 		{"adjective takes its noun", "Das Ulmer Münster", "", []string{"DE-BW"}},
 		{"Münster the cathedral", "Das Münster wird saniert", "", nil},
@@ -222,7 +232,7 @@ func TestTag_Evidence(t *testing.T) {
 		want          []Tag
 	}{
 		{"Lüneburg: Digitale Bauanträge ab März", "", []Tag{{"DE-NI", "title-place", "Lüneburg"}}},
-		{"Stadt Halle: Neues", "", []Tag{{"DE-ST", "title-place", "Stadt Halle"}}},
+		{"Stadt Essen: Neues", "", []Tag{{"DE-NW", "title-place", "Stadt Essen"}}},
 		{"Halle (Westf.) startet", "", []Tag{{"DE-NW", "gemeinde", "Halle (Westf.)"}}},
 		{"x", "Die Stadt Leer", []Tag{{"DE-NI", "gemeinde", "Stadt Leer"}}},
 		{"Landkreis Leer", "", []Tag{{"DE-NI", "kreis", "Landkreis Leer"}}},

@@ -1,0 +1,68 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+// TestItemsManyResults: a query without a limit over a source of 40,000
+// items must return them all. (Issue 6: storage.Items binds every result
+// id in one IN list to load Land tags and related items, which SQLite
+// caps at 32,766 variables.)
+func TestItemsManyResults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stores 40,000 items")
+	}
+	ctx := context.Background()
+	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "many.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const url = "https://viel.example/feed"
+	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "viel", URL: url, Land: "DE-HE"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 2, 11, 12, 0, 0, 0, time.UTC)
+	const n = 40000
+	items := make([]storage.NewItem, n)
+	for i := range items {
+		items[i] = storage.NewItem{
+			GUID:  fmt.Sprintf("v-%d", i),
+			Title: fmt.Sprintf("Meldung %d", i),
+			Link:  fmt.Sprintf("https://viel.example/m/%d", i),
+			Lands: []storage.LandTag{{Land: "DE-HE", Rule: "source", Evidence: "viel"}},
+		}
+	}
+	if _, err := st.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now, Status: 200}, url, items, now); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []storage.Query{{WithDuplicates: true}, {}, {Lands: []string{"DE-HE"}}} {
+		got, err := st.Items(ctx, q)
+		if err != nil {
+			knownBug(t, "storage/query.go Items binds every result id in one IN list (loadLands, loadRelated): "+
+				"%d results fail with %v", n, err)
+		}
+		if len(got) != n {
+			t.Errorf("Items(%+v) returned %d items, want %d", q, len(got), n)
+		}
+	}
+}
+
+// knownBug reports a bug found by the issue-6 tests in code owned
+// elsewhere (see docs/reliability.md): it skips, so the suite stays
+// green until the owner fixes it, or fails with EGOVFEED_KNOWN_BUGS=fail.
+func knownBug(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("EGOVFEED_KNOWN_BUGS") == "fail" {
+		t.Fatalf("bug: "+format, args...)
+	}
+	t.Skipf("known bug (reported in docs/reliability.md): "+format, args...)
+}

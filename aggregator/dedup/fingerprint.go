@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"html"
 	"slices"
 	"strings"
 	"sync"
@@ -85,8 +86,8 @@ func NewFingerprint(d Doc) Fingerprint {
 	defer builders.Put(b)
 	b.keys, b.nums = b.keys[:0], b.nums[:0]
 
-	title, _ := clip(d.Title, maxTitleBytes)
-	teaser, clipped := clip(d.Teaser, maxTeaserBytes)
+	title, _ := clip(unescape(d.Title), maxTitleBytes)
+	teaser, clipped := clip(unescape(d.Teaser), maxTeaserBytes)
 	b.buf, b.words = scan(title, b.buf[:0], b.words[:0])
 	nTitle := len(b.words)
 	b.buf, b.words = scan(teaser, b.buf, b.words)
@@ -151,7 +152,7 @@ func (b *builder) emit(words []word) {
 		}
 		var si surfaceInfo
 		if len(joined) <= maxSurface {
-			si = surfaceLex[hash64(joined)]
+			si = lookupSurface(hash64(joined))
 		}
 		if si.scale != 0 && lastNum >= 0 && w.adjacent {
 			b.lastNum = lastNum
@@ -173,7 +174,7 @@ func (b *builder) emit(words []word) {
 			continue
 		}
 		h := hash64(s)
-		st := stemLex[h]
+		st := lookupStem(h)
 		switch {
 		case st.place != 0:
 			b.keys = append(b.keys, st.place)
@@ -194,7 +195,7 @@ func (b *builder) emit(words []word) {
 					} else {
 						rest = nil
 					}
-					if p := stemLex[hash64(stem(stripGender(part)))].place; p != 0 {
+					if p := lookupStem(hash64(stem(stripGender(part)))).place; p != 0 {
 						b.keys = append(b.keys, p)
 					}
 				}
@@ -342,6 +343,15 @@ func atoi(s string) (int64, bool) {
 	return v, true
 }
 
+// unescape decodes HTML character references ("F&uuml;rth"), which some
+// feeds leave in their plain-text fields.
+func unescape(s string) string {
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	return html.UnescapeString(s)
+}
+
 // clip cuts s to at most max bytes at a rune boundary.
 func clip(s string, max int) (string, bool) {
 	if len(s) <= max {
@@ -363,7 +373,7 @@ func looksTruncated(s string) bool {
 	if strings.HasSuffix(s, "…") || strings.HasSuffix(s, "...") {
 		return true
 	}
-	if utf8.RuneCountInString(s) < 300 {
+	if len(s) < 300 || utf8.RuneCountInString(s) < 300 {
 		return false
 	}
 	r, _ := utf8.DecodeLastRuneInString(s)

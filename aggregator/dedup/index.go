@@ -21,7 +21,7 @@ const (
 	maxPostings = 4096
 	// maxCandidates: docs judged per query, those sharing most features
 	// first.
-	maxCandidates = 128
+	maxCandidates = 64
 	// compactMin: removed docs are dropped from the postings lazily, once
 	// there are at least this many and at least as many as live ones.
 	compactMin = 1024
@@ -59,8 +59,12 @@ type Index struct {
 	scratch sync.Pool // *findScratch
 }
 
+// weightUnits is the resolution of the shared weight counted per doc
+// during lookup: counts hold weight × weightUnits, saturating at 255.
+const weightUnits = 2
+
 type findScratch struct {
-	counts  []uint8 // by slot; all zero between queries
+	counts  []uint8 // by slot: shared weight × weightUnits; all zero between queries
 	touched []int32
 	cands   []candidate
 	lists   []posting
@@ -291,25 +295,25 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 		}
 		read += len(p)
 		counted++
+		units := uint8(keyWeight(l.key) * weightUnits)
 		for _, slot := range p {
 			c := s.counts[slot]
 			if c == 0 {
 				s.touched = append(s.touched, slot)
 			}
-			if c < 255 {
-				s.counts[slot] = c + 1
-			}
+			s.counts[slot] = uint8(min(255, uint16(c)+uint16(units)))
 		}
 	}
-	need := uint8(2)
+	// A candidate shares at least two counted features' weight (one when
+	// the query has fewer than three).
+	need := uint8(2 * weightUnits)
 	if counted < 3 {
-		need = 1
+		need = weightUnits
 	}
 
 	// Keep the docs in the window whose score can still reach the
-	// threshold: sharing c counted features, a doc shares a weight of at
-	// most c×numberWeight + unseen, and the score grows with the shared
-	// weight. A histogram
+	// threshold: sharing the counted weight c, a doc shares at most
+	// c + unseen, and the score grows with the shared weight. A histogram
 	// of the counts of those kept gives the cut-off for the best
 	// maxCandidates without sorting them all.
 	wq := f.weight()
@@ -320,7 +324,7 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 		if c >= need {
 			m := ix.meta[slot]
 			wb := float64(m.weight)
-			if inWindow(m) && combine(min(float64(c)*numberWeight+unseen, wq, wb), wq, wb) >= ix.opts.Threshold {
+			if inWindow(m) && combine(min(float64(c)/weightUnits+unseen, wq, wb), wq, wb) >= ix.opts.Threshold {
 				hist[c]++
 				kept = append(kept, slot)
 				continue

@@ -100,10 +100,35 @@ type stemInfo struct {
 var (
 	surfaceLex = map[uint64]surfaceInfo{}
 	stemLex    = map[uint64]stemInfo{}
+	// surfaceBits and stemBits have a bit set for every word in the maps
+	// (by 16 bits of its hash): most words are in no list, and one bit
+	// test saves them the map lookup.
+	surfaceBits, stemBits lexBits
 	// maxSurface is the longest word in surfaceLex: longer words skip
 	// the lookup.
 	maxSurface int
 )
+
+type lexBits [1 << 16 / 64]uint64
+
+func (b *lexBits) set(h uint64)      { i := h >> 48; b[i/64] |= 1 << (i % 64) }
+func (b *lexBits) has(h uint64) bool { i := h >> 48; return b[i/64]&(1<<(i%64)) != 0 }
+
+// lookupSurface and lookupStem return what the lexicon knows of the word
+// with hash h (zero value: nothing).
+func lookupSurface(h uint64) surfaceInfo {
+	if !surfaceBits.has(h) {
+		return surfaceInfo{}
+	}
+	return surfaceLex[h]
+}
+
+func lookupStem(h uint64) stemInfo {
+	if !stemBits.has(h) {
+		return stemInfo{}
+	}
+	return stemLex[h]
+}
 
 func init() {
 	buildGazetteer()
@@ -113,6 +138,7 @@ func init() {
 		si := surfaceLex[h]
 		f(&si)
 		surfaceLex[h] = si
+		surfaceBits.set(h)
 	}
 	for w := range stopWords {
 		surface(w, func(si *surfaceInfo) { si.stop = true })
@@ -131,6 +157,7 @@ func init() {
 		si := stemLex[h]
 		f(&si)
 		stemLex[h] = si
+		stemBits.set(h)
 	}
 	for w := range weakWords {
 		stemmed(w, func(si *stemInfo) { si.weak = true })

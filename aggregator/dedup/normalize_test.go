@@ -106,6 +106,7 @@ func TestFingerprintEquivalentSpellings(t *testing.T) {
 		{"English Land name", "Thuringia", "Thüringen"},
 		{"Land adjective", "Thüringer Landtag", "Landtag in Thüringen"},
 		{"month name", "am 4. März", "am 4.3."},
+		{"HTML entities", "F&uuml;rth &amp; Gie&szlig;en", "Fürth & Gießen"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,14 +40,20 @@ type tokenizer struct {
 
 // tokenize splits text into tokens, replacing the previous content.
 func (z *tokenizer) tokenize(text string) {
-	z.toks = z.toks[:0]
-	z.low = z.low[:0]
+	// Folding can grow a word (ß → ss) but never beyond twice its size;
+	// with the capacity reserved, appends below never reallocate. Local
+	// slices keep the hot loop out of memory.
+	if need := 2*len(text) + 8; cap(z.low) < need {
+		z.low = make([]byte, 0, need)
+	}
+	low := z.low[:0]
+	toks := z.toks[:0]
 	gapStart := 0
 	i := 0
 	for i < len(text) {
 		c := text[i]
 		if c < utf8.RuneSelf {
-			if !isASCIIWord(c) {
+			if asciiClass[c] == 0 {
 				i++
 				continue
 			}
@@ -59,33 +65,30 @@ func (z *tokenizer) tokenize(text string) {
 			}
 		}
 		// A token starts at i.
-		t := token{start: int32(i), lstart: int32(len(z.low))}
-		t.flags = gapFlags(text[gapStart:i], len(z.toks) == 0)
-		upper, lower, letters := 0, 0, 0
+		t := token{start: int32(i), lstart: int32(len(low))}
+		t.flags = gapFlags(text[gapStart:i], len(toks) == 0)
+		upper, lower := 0, 0
 		first := true
 		for i < len(text) {
 			c := text[i]
 			if c < utf8.RuneSelf {
-				if !isASCIIWord(c) {
-					break
-				}
-				switch {
-				case c >= 'A' && c <= 'Z':
+				switch asciiClass[c] {
+				case 0:
+					goto done
+				case clsUpper:
 					upper++
-					letters++
 					if first {
 						t.flags |= fUpper
 					}
 					c += 'a' - 'A'
-				case c >= 'a' && c <= 'z':
+				case clsLower:
 					lower++
-					letters++
-				default:
+				case clsDigit:
 					if first {
 						t.flags |= fDigit
 					}
 				}
-				z.low = append(z.low, c)
+				low = append(low, c)
 				i++
 				first = false
 				continue
@@ -96,37 +99,57 @@ func (z *tokenizer) tokenize(text string) {
 			}
 			if unicode.IsUpper(r) {
 				upper++
-				letters++
 				if first {
 					t.flags |= fUpper
 				}
 			} else if unicode.IsLetter(r) {
 				lower++
-				letters++
 			} else if first && unicode.IsDigit(r) {
 				t.flags |= fDigit
 			}
 			switch r {
 			case 'ß', 'ẞ':
-				z.low = append(z.low, 's', 's')
+				low = append(low, 's', 's')
 			default:
-				z.low = utf8.AppendRune(z.low, unicode.ToLower(r))
+				low = utf8.AppendRune(low, unicode.ToLower(r))
 			}
 			i += size
 			first = false
 		}
-		if letters >= 2 && lower == 0 {
+	done:
+		if upper+lower >= 2 && lower == 0 {
 			t.flags |= fAllUpper
 		}
 		if upper >= 2 {
 			t.flags |= fMultiUpper
 		}
 		t.end = int32(i)
-		t.lend = int32(len(z.low))
-		z.toks = append(z.toks, t)
+		t.lend = int32(len(low))
+		toks = append(toks, t)
 		gapStart = i
 	}
+	z.low, z.toks = low, toks
 }
+
+// Character classes of ASCII bytes for the tokenizer's hot loop.
+const (
+	clsUpper = 1 + iota
+	clsLower
+	clsDigit
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = clsUpper
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = clsLower
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clsDigit
+	}
+	return t
+}()
 
 // key returns the folded form of token k. The string shares no memory
 // with z.low only when the compiler copies it; callers use it for map
@@ -134,10 +157,6 @@ func (z *tokenizer) tokenize(text string) {
 func (z *tokenizer) key(k int) []byte {
 	t := &z.toks[k]
 	return z.low[t.lstart:t.lend]
-}
-
-func isASCIIWord(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 func isWordRune(r rune) bool {

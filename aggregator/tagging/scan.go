@@ -217,7 +217,7 @@ func (s *scanner) consider(i, n int, g *group, titlePlace bool) bool {
 	}
 	// A qualifier the gazetteer does not know ("Fürth im Odenwald") says
 	// the writer means a lesser namesake: the big-city default is off.
-	if g.tieBroken && g.bare && s.unknownQualifier(i+n) {
+	if g.tieBroken && g.bare && s.unknownQualifier(i+n, g.placeLand) {
 		return false
 	}
 	if !cue && g.bare && g.placeRule == "gemeinde" && i > 0 && t0.flags&fGapSpace != 0 && articles[s.key(i-1)] {
@@ -249,24 +249,35 @@ func (s *scanner) consider(i, n int, g *group, titlePlace bool) bool {
 // "Neustadt an der Aisch").
 var qualifierPreps = setOf("im", "in", "am", "an", "bei", "ob", "auf", "vor", "unter")
 
-// unknownQualifier reports whether token k starts a qualifier: a
-// parenthesis or a qualifier preposition followed by a capitalised word.
-func (s *scanner) unknownQualifier(k int) bool {
+// unknownQualifier reports whether token k starts a qualifier that does
+// not confirm land: a parenthesis, or a qualifier preposition followed by
+// a capitalised word that is not a known place of that Land ("Fürth im
+// Odenwald" is not Fürth in BY; "Hof in Oberfranken" is).
+func (s *scanner) unknownQualifier(k int, land uint8) bool {
 	toks := s.z.toks
 	if k >= len(toks) {
 		return false
 	}
-	if toks[k].flags&fParenBefore != 0 && toks[k].flags&fUpper != 0 {
-		return true
-	}
-	if toks[k].flags&fGapSpace == 0 || !qualifierPreps[s.key(k)] {
+	j := k
+	switch {
+	case toks[k].flags&fParenBefore != 0 && toks[k].flags&fUpper != 0:
+	case toks[k].flags&fGapSpace != 0 && qualifierPreps[s.key(k)]:
+		j = k + 1
+		if j < len(toks) && (s.key(j) == "der" || s.key(j) == "den") {
+			j++
+		}
+		if j >= len(toks) || toks[j].flags&fUpper == 0 || toks[j].flags&fGapSpace == 0 {
+			return false
+		}
+	default:
 		return false
 	}
-	j := k + 1
-	if j < len(toks) && (s.key(j) == "der" || s.key(j) == "den") {
-		j++
+	if _, g := s.longest(j); g != nil {
+		if g.hasLand && g.land == land || g.hasPlace && !g.ambiguous && g.placeLand == land {
+			return false
+		}
 	}
-	return j < len(toks) && toks[j].flags&fUpper != 0 && toks[j].flags&fGapSpace != 0
+	return true
 }
 
 // needsNoun reports whether the group is an adjective that counts only

@@ -191,6 +191,8 @@ func TestTag_Ambiguous(t *testing.T) {
 		{"unknown qualifier", "Fürth im Odenwald schafft Automaten an", "", nil},
 		{"unknown qualifier in parentheses", "Fürth (Odenwald) schafft Automaten an", "", nil},
 		{"known qualifier", "Frankfurt am Main", "", []string{"DE-HE"}},
+		{"qualifier confirms the big city", "Die Stadt Hof in Oberfranken", "", []string{"DE-BY"}},
+		{"qualifier names another Land", "Fürth in Hessen", "", []string{"DE-HE"}},
 		{"Neustadt alone", "Neustadt digitalisiert", "", nil},
 		{"Neustadt an der Weinstraße", "Neustadt an der Weinstraße", "", []string{"DE-RP"}},
 		{"Neuenkirchen", "Neuenkirchen startet", "", nil},

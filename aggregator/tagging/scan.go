@@ -64,7 +64,8 @@ func (s *scanner) maybeAdjective(i int) bool {
 	if i+1 < len(s.z.toks) && s.z.toks[i+1].flags&fGapHyphen != 0 {
 		return true
 	}
-	return bytes.Contains(s.z.key(i), []byte("sch"))
+	k := s.z.key(i)
+	return len(k) >= 6 && bytes.Contains(k, []byte("sch")) // "badisch" is the shortest
 }
 
 func (s *scanner) key(i int) string {

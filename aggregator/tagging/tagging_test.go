@@ -345,3 +345,28 @@ func TestTag_Concurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenizeFolding(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Lüneburg ÖFFNET Straße", []string{"lüneburg", "öffnet", "strasse"}},
+		{"GROẞE Übersee-Ämter", []string{"grosse", "übersee", "ämter"}},
+		{"Ärger×Öl÷ß", []string{"ärger", "öl", "ss"}},
+		{"Éric Ñandú Łódź", []string{"éric", "ñandú", "łódź"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			var z tokenizer
+			z.tokenize(tc.in)
+			var got []string
+			for i := range z.toks {
+				got = append(got, string(z.key(i)))
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("tokens %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -93,6 +93,29 @@ func (z *tokenizer) tokenize(text string) {
 				first = false
 				continue
 			}
+			// Fast path for the Latin-1 letters of German (ä ö ü ß, and
+			// their capitals): two bytes starting 0xC3.
+			if c == 0xC3 && i+1 < len(text) {
+				if c2 := text[i+1]; c2 >= 0x80 && c2 <= 0xBF && c2 != 0x97 && c2 != 0xB7 {
+					switch {
+					case c2 == 0x9F: // ß
+						lower++
+						low = append(low, 's', 's')
+					case c2 < 0x9F:
+						upper++
+						if first {
+							t.flags |= fUpper
+						}
+						low = append(low, 0xC3, c2+0x20)
+					default:
+						lower++
+						low = append(low, 0xC3, c2)
+					}
+					i += 2
+					first = false
+					continue
+				}
+			}
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if !isWordRune(r) {
 				break

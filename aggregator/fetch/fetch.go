@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
@@ -236,13 +237,21 @@ func (c *Client) acquireHost(ctx context.Context, host string) (func(), error) {
 	}
 }
 
+// maxRetryAfter is the longest delay-seconds kept as given; larger
+// values would overflow a time.Duration. Callers cap it further.
+const maxRetryAfter = int64(math.MaxInt64 / time.Second)
+
 // parseRetryAfter reads delay-seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
+	switch n, err := strconv.ParseInt(v, 10, 64); {
+	case err == nil && n >= 0:
+		return time.Duration(min(n, maxRetryAfter)) * time.Second
+	case errors.Is(err, strconv.ErrRange) && v[0] != '-':
+		// Longer than a Duration holds: the server means "not soon".
+		return time.Duration(maxRetryAfter) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return t.Sub(now)

@@ -172,6 +172,26 @@ func wantTimeout(t *testing.T, h *harness, r aggregator.Result, items []storage.
 	}
 }
 
+func retryAfter(v string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", v)
+		w.WriteHeader(http.StatusTooManyRequests)
+	}
+}
+
+// wantLongestBackoff: a server asking to wait longer than anything the
+// aggregator waits gets fetch.max_backoff.
+func wantLongestBackoff(t *testing.T, h *harness, r aggregator.Result, items []storage.Item) {
+	t.Helper()
+	st, err := h.store.SourceByID(context.Background(), r.SourceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := h.now.Add(h.cfg.Fetch.MaxBackoff); !st.RetryAfter.Equal(want) {
+		t.Errorf("retry after %v, want the longest backoff (%v): %v", st.RetryAfter, want, r.Err)
+	}
+}
+
 // gzipBomb is a gzip stream of n MiB of zeros made of n concatenated
 // members of 1 MiB each (gzip readers read multi-member streams on), so
 // it costs about 1 KiB per MiB on the wire.
@@ -351,6 +371,30 @@ func TestHostileServers(t *testing.T) {
 			},
 		},
 		{
+			name: "redirect to file://",
+			serve: func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+			},
+			maxTook: 2 * time.Second, maxHeap: 32 << 20,
+			check: func(t *testing.T, h *harness, r aggregator.Result, items []storage.Item) {
+				if r.Err == nil || !strings.Contains(r.Err.Error(), "unsupported protocol scheme") {
+					t.Errorf("error = %v, want the file: redirect refused", r.Err)
+				}
+			},
+		},
+		{
+			name:    "429 with Retry-After past int64 nanoseconds",
+			serve:   retryAfter("18446744074"), // 584 billion years
+			maxTook: 2 * time.Second, maxHeap: 32 << 20,
+			check: wantLongestBackoff,
+		},
+		{
+			name:    "429 with Retry-After past int64",
+			serve:   retryAfter("99999999999999999999"),
+			maxTook: 2 * time.Second, maxHeap: 32 << 20,
+			check: wantLongestBackoff,
+		},
+		{
 			name: "HTML page instead of a feed",
 			serve: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/html")
@@ -525,6 +569,9 @@ func TestHostileServers(t *testing.T) {
 			}
 			if tc.name == "deeply nested elements" {
 				boundedDepth(t, u, len(deepFeed))
+			}
+			if len(mine) > 0 && len(mine) < 5 {
+				t.Logf("stored: title %q, teaser %q, link %q", clip(mine[0].Title), clip(mine[0].Teaser), mine[0].Link)
 			}
 			tc.check(t, h, r, mine)
 		})

@@ -758,6 +758,9 @@ func TestHostileTexts(t *testing.T) {
 				if it.Link != "" || it.OrigLink != "" {
 					t.Errorf("item %s: link kept: %q / %q", it.GUID, it.Link, it.OrigLink)
 				}
+				if it.FeedLink != "" {
+					t.Errorf("feed link kept: %q", it.FeedLink)
+				}
 			}},
 	}
 
@@ -809,6 +812,8 @@ func TestHostileTexts(t *testing.T) {
 			t.Errorf("%s: re-fetch stored %d new, %d updated; want nothing", name, r.New, r.Updated)
 		}
 	}
+	// What was stored republishes as valid Atom.
+	validateServedAtom(t, h.cfg, h.store, 1)
 }
 
 // storedItems returns up to 20,000 stored items, duplicates included

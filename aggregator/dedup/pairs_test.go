@@ -234,6 +234,12 @@ func logSweep(t *testing.T, pairs []labelledPair) {
 		outs[i] = outcome{p.Duplicate, ok, s}
 	}
 	var background []float64
+	title := func(i int) string {
+		if i%2 == 0 {
+			return pairs[i/2].A.Title
+		}
+		return pairs[i/2].B.Title
+	}
 	for i := range items {
 		for j := i + 1; j < len(items); j++ {
 			if i/2 == j/2 {
@@ -241,6 +247,9 @@ func logSweep(t *testing.T, pairs []labelledPair) {
 			}
 			if s, ok := score(&items[i], &items[j]); ok {
 				background = append(background, s)
+				if s >= DefaultThreshold {
+					t.Logf("background merge at the default threshold: %.3f %q ~ %q", s, title(i), title(j))
+				}
 			}
 		}
 	}

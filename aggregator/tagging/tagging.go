@@ -20,7 +20,7 @@ import (
 // Tag is one Land assignment with its explanation.
 type Tag struct {
 	Land     string // "DE-HE", … or "DE" for Bund
-	Rule     string // short rule id, e.g. "land-name", "gemeinde", "custom:<pattern>"
+	Rule     string // short rule id: "land-name", "land-adjective", "title-place", "gemeinde", "kreis", "region", "landmark", "city-adjective", "federal-body" or "custom:<pattern>"
 	Evidence string // the words in the text that produced it, e.g. "Lüneburg"
 }
 

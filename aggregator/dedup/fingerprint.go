@@ -410,7 +410,7 @@ func numberKey(v int64) uint32 {
 
 // MarshalBinary encodes f as: version byte, title hash (8 bytes, little
 // endian), key count and delta-encoded keys (uvarints), number count and
-// numbers (varints). A typical item takes 60–120 bytes.
+// numbers (varints). A typical item takes about 130 bytes.
 func (f Fingerprint) MarshalBinary() ([]byte, error) {
 	out := make([]byte, 0, 1+8+2+2*len(f.keys)+binary.MaxVarintLen64*len(f.nums))
 	out = append(out, fingerprintVersion)

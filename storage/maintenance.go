@@ -2,9 +2,11 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
+	"time"
 )
 
 // Backup writes a consistent copy of the database to path (VACUUM INTO),
@@ -27,4 +29,28 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	}
 	// SQLite may have replaced the file; make sure of the mode.
 	return os.Chmod(path, 0o600)
+}
+
+// Prune deletes items published before cutoff, and fetch records older
+// than it. A cluster goes only as a whole, once its newest report is
+// older than cutoff, so no story loses its primary and reappears as a
+// duplicate. It returns how many items were deleted.
+func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
+	var n int64
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM items WHERE coalesce(cluster_id, id) IN (
+			SELECT coalesce(cluster_id, id) FROM items GROUP BY 1 HAVING max(published) < ?)`, toMillis(cutoff))
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM fetches WHERE started_at < ?`, toMillis(cutoff))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: prune: %w", err)
+	}
+	return n, nil
 }

@@ -83,3 +83,45 @@ func TestDatabaseFileMode(t *testing.T) {
 		}
 	}
 }
+
+func TestPruneKeepsClustersWhole(t *testing.T) {
+	st, _ := openStore(t)
+	ctx := context.Background()
+	old := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	seed(t, st, "https://old.example/feed", 3, old)
+	// A cluster: an old report and, via the same link, a recent one.
+	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "a", URL: "https://a.example/"}, {Name: "b", URL: "https://b.example/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := func(src int, published time.Time) {
+		item := storage.NewItem{GUID: "g", Title: "Story", Link: "https://land.example/story", Published: published, DateFromSource: true}
+		if _, err := st.SaveFetch(ctx, storage.Fetch{SourceID: ids[src], StartedAt: published}, []string{"https://a.example/", "https://b.example/"}[src],
+			[]storage.NewItem{item}, published); err != nil {
+			t.Fatal(err)
+		}
+	}
+	story(0, old)
+	story(1, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+
+	n, err := st.Prune(ctx, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("pruned %d items, want the 3 old singletons", n)
+	}
+	c, _ := st.Count(ctx)
+	if c.Items != 2 || c.Duplicates != 1 {
+		t.Errorf("after prune: %+v, want the whole 2-item cluster kept", c)
+	}
+	if ok, _ := st.IntegrityCheck(ctx); ok != "ok" {
+		t.Errorf("integrity: %s", ok)
+	}
+	if _, err := st.Prune(ctx, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := st.Count(ctx); c.Items != 0 {
+		t.Errorf("%d items left after pruning everything", c.Items)
+	}
+}

@@ -28,6 +28,14 @@ func (a *Aggregator) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	if _, err := c.AddFunc("@hourly", func() { a.maintain(ctx) }); err != nil {
+		return err
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.maintain(ctx)
+	}()
 	// cron's Stop waits for the jobs it started; wg covers the first round.
 	for _, src := range a.sources {
 		wg.Add(1)
@@ -60,3 +68,25 @@ func (a *Aggregator) NextRuns(now time.Time) map[int64]time.Time {
 type cronParser struct{}
 
 func (cronParser) Parse(spec string) (cron.Schedule, error) { return config.ParseSchedule(spec) }
+
+// maintain applies retention and drops items that have left the
+// near-duplicate window from the index. A failure is logged and retried
+// at the next hour: retention is not worth stopping the service for.
+func (a *Aggregator) maintain(ctx context.Context) {
+	now := a.now()
+	a.index.Prune(now.Add(-dedupOptions(a.cfg.Dedup).Window))
+	if a.cfg.Retention <= 0 {
+		return
+	}
+	n, err := a.store.Prune(ctx, now.Add(-a.cfg.Retention))
+	if err != nil {
+		a.log.Error("retention failed", "error", err)
+		return
+	}
+	if n > 0 {
+		a.log.Info("retention pruned items", "items", n, "older_than", now.Add(-a.cfg.Retention))
+		if a.onCommit != nil {
+			a.onCommit()
+		}
+	}
+}

@@ -22,7 +22,8 @@ import (
 // stale at once without touching it. A stale entry is re-rendered by
 // the next request for it (concurrent requests wait for one rendering),
 // and the default views that are in the cache are re-rendered eagerly
-// in the background shortly after an invalidation. A re-render that
+// in the background shortly after an invalidation (those requested since
+// the previous such pass, and the main feeds always). A re-render that
 // produces the same bytes keeps the ETag and Last-Modified, so
 // subscribers keep getting 304s.
 //
@@ -101,24 +102,34 @@ func newCache(maxEntries int, maxBytes int64) *cache {
 	return &cache{entries: map[string]*entry{}, maxEntries: maxEntries, maxBytes: maxBytes}
 }
 
+// get returns the entry of key and marks it used.
 func (c *cache) get(key string) *entry {
-	c.mu.RLock()
-	e := c.entries[key]
-	c.mu.RUnlock()
+	e := c.peek(key)
 	if e != nil {
 		e.used.Store(c.clock.Add(1))
 	}
 	return e
 }
 
-// put stores e, replacing the entry of the same key, and evicts the
-// least recently used entries while the cache is over its bounds.
+// peek returns the entry of key without marking it used.
+func (c *cache) peek(key string) *entry {
+	c.mu.RLock()
+	e := c.entries[key]
+	c.mu.RUnlock()
+	return e
+}
+
+// put stores e, replacing the entry of the same key (whose last use it
+// inherits: a re-rendering is no use), and evicts the least recently
+// used entries while the cache is over its bounds.
 func (c *cache) put(e *entry) {
-	e.used.Store(c.clock.Add(1))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.entries[e.key]; old != nil {
 		c.bytes -= old.size()
+		e.used.Store(old.used.Load())
+	} else {
+		e.used.Store(c.clock.Add(1))
 	}
 	c.entries[e.key] = e
 	c.bytes += e.size()
@@ -134,14 +145,16 @@ func (c *cache) put(e *entry) {
 	}
 }
 
-// defaults returns the cached entries of default views (no query
-// parameters), for eager re-rendering.
-func (c *cache) defaults() []*entry {
+// defaultsUsedSince returns the cached entries of default views (no
+// query parameters) requested after the LRU clock showed mark, for
+// eager re-rendering: a feed nobody asked for since the last pass is
+// left to render when it is next requested.
+func (c *cache) defaultsUsedSince(mark int64) []*entry {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	var out []*entry
 	for _, e := range c.entries {
-		if e.view.params == (params{}) {
+		if e.view.params == (params{}) && e.used.Load() > mark {
 			out = append(out, e)
 		}
 	}
@@ -167,10 +180,19 @@ type call struct {
 const renderTimeout = 30 * time.Second
 
 // lookup returns the current rendering of v, rendering it if the cached
-// one is missing or stale.
+// one is missing or stale, and marks it used.
 func (s *Server) lookup(ctx context.Context, v *view) (*entry, error) {
 	key := v.key()
 	if e := s.cache.get(key); e != nil && e.fresh(s.gen.Load(), s.now) {
+		return e, nil
+	}
+	return s.refresh(ctx, v, key)
+}
+
+// prerender is lookup without marking the entry used.
+func (s *Server) prerender(ctx context.Context, v *view) (*entry, error) {
+	key := v.key()
+	if e := s.cache.peek(key); e != nil && e.fresh(s.gen.Load(), s.now) {
 		return e, nil
 	}
 	return s.refresh(ctx, v, key)
@@ -199,7 +221,7 @@ func (s *Server) refresh(ctx context.Context, v *view, key string) (*entry, erro
 		close(c.done)
 	}()
 
-	prev := s.cache.get(key)
+	prev := s.cache.peek(key)
 	if prev != nil && prev.fresh(gen, s.now) {
 		c.e = prev // rendered by a call that just finished
 		return c.e, nil

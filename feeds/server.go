@@ -40,11 +40,11 @@ type Server struct {
 	flightMu sync.Mutex
 	flight   map[string]*call
 
-	prerender bool
-	debounce  time.Duration
-	kick      chan struct{}
-	stop      context.CancelFunc
-	wg        sync.WaitGroup
+	eager    bool
+	debounce time.Duration
+	kick     chan struct{}
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
 }
 
 // Option adjusts a Server.
@@ -55,7 +55,7 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 
 // WithoutPrerender turns off the background re-rendering of default
 // views after Invalidate (for one-shot use such as the export command).
-func WithoutPrerender() Option { return func(s *Server) { s.prerender = false } }
+func WithoutPrerender() Option { return func(s *Server) { s.eager = false } }
 
 // WithCacheLimits bounds the rendered-document cache.
 func WithCacheLimits(entries int, bytes int64) Option {
@@ -79,19 +79,19 @@ func NewServer(ctx context.Context, cfg *config.Config, store *storage.Store, lo
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		cfg:       cfg,
-		store:     store,
-		log:       logger.With("component", "feeds"),
-		mux:       http.NewServeMux(),
-		base:      strings.TrimRight(cfg.BaseURL, "/"),
-		pres:      newPresenter(cfg),
-		outputs:   map[string]*config.Output{},
-		now:       time.Now,
-		cache:     newCache(defaultCacheEntries, defaultCacheBytes),
-		flight:    map[string]*call{},
-		prerender: true,
-		debounce:  time.Second,
-		kick:      make(chan struct{}, 1),
+		cfg:      cfg,
+		store:    store,
+		log:      logger.With("component", "feeds"),
+		mux:      http.NewServeMux(),
+		base:     strings.TrimRight(cfg.BaseURL, "/"),
+		pres:     newPresenter(cfg),
+		outputs:  map[string]*config.Output{},
+		now:      time.Now,
+		cache:    newCache(defaultCacheEntries, defaultCacheBytes),
+		flight:   map[string]*call{},
+		eager:    true,
+		debounce: time.Second,
+		kick:     make(chan struct{}, 1),
 	}
 	for i := range cfg.Outputs {
 		s.outputs[cfg.Outputs[i].Name] = &cfg.Outputs[i]
@@ -109,7 +109,7 @@ func NewServer(ctx context.Context, cfg *config.Config, store *storage.Store, lo
 	s.mux.HandleFunc("GET /feeds.opml", s.serveOPML)
 
 	ctx, s.stop = context.WithCancel(ctx)
-	if s.prerender {
+	if s.eager {
 		s.kick <- struct{}{} // warm the default views
 		s.wg.Add(1)
 		go s.prerenderLoop(ctx)
@@ -147,6 +147,7 @@ func (s *Server) warmViews() []*view {
 
 func (s *Server) prerenderLoop(ctx context.Context) {
 	defer s.wg.Done()
+	var mark int64 // LRU clock when the previous pass began
 	for {
 		select {
 		case <-ctx.Done():
@@ -170,9 +171,10 @@ func (s *Server) prerenderLoop(ctx context.Context) {
 			}
 		}
 		views := s.warmViews()
-		for _, e := range s.cache.defaults() {
+		for _, e := range s.cache.defaultsUsedSince(mark) {
 			views = append(views, e.view)
 		}
+		mark = s.cache.clock.Load()
 		seen := map[string]bool{}
 		for _, v := range views {
 			if ctx.Err() != nil {
@@ -180,7 +182,7 @@ func (s *Server) prerenderLoop(ctx context.Context) {
 			}
 			if k := v.key(); !seen[k] {
 				seen[k] = true
-				if _, err := s.lookup(ctx, v); err != nil && ctx.Err() == nil {
+				if _, err := s.prerender(ctx, v); err != nil && ctx.Err() == nil {
 					s.log.Warn("prerender failed", "path", k, "err", err)
 				}
 			}

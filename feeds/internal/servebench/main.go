@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/egovfeed/egovfeed/config"
@@ -41,6 +42,7 @@ func main() {
 	conns := flag.Int("conns", 50, "concurrent connections")
 	duration := flag.Duration("duration", 5*time.Second, "length of one measurement")
 	runs := flag.Int("runs", 5, "measurements per handler and scenario (medians are reported)")
+	floorHeaders := flag.Bool("floor-headers", false, "let the floor send the same caching headers as the feeds handler (isolates the handler from the cost of the headers themselves)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -62,15 +64,22 @@ func main() {
 	greq.Header.Set("Accept-Encoding", "gzip")
 	srv.ServeHTTP(grec, greq)
 	gzBody := grec.Body.Bytes()
-	floor := plainHandler(body, gzBody, etag)
+	var extra http.Header
+	if *floorHeaders {
+		extra = http.Header{}
+		for _, k := range []string{"Cache-Control", "Vary", "Last-Modified", "X-Content-Type-Options", "Etag"} {
+			extra[k] = rec.Header()[k]
+		}
+	}
+	floor := plainHandler(body, gzBody, etag, extra)
 
 	feedsURL, stopFeeds := listen(srv)
 	defer stopFeeds()
 	floorURL, stopFloor := listen(floor)
 	defer stopFloor()
 
-	fmt.Printf("GOMAXPROCS=%d, %s, %d connections, %d × %s per handler and scenario, body %d bytes (gzip %d)\n\n",
-		runtime.GOMAXPROCS(0), runtime.Version(), *conns, *runs, *duration, len(body), len(gzBody))
+	fmt.Printf("GOMAXPROCS=%d, %s, %d connections, %d × %s per handler and scenario, body %d bytes (gzip %d), floor headers: %v\n\n",
+		runtime.GOMAXPROCS(0), runtime.Version(), *conns, *runs, *duration, len(body), len(gzBody), *floorHeaders)
 	scenarios := []struct {
 		name string
 		hdr  http.Header
@@ -80,29 +89,47 @@ func main() {
 		{"200 gzip", http.Header{"Accept-Encoding": {"gzip"}}, 200},
 		{"304", http.Header{"If-None-Match": {etag}}, 304},
 	}
-	fmt.Println("| scenario | floor req/s | feeds req/s | ratio | floor p99 | feeds p99 |")
-	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: |")
+	// Warm up both servers and connections once, unmeasured.
+	load(floorURL+"/feeds/all.atom", http.Header{}, 200, *conns, time.Second)
+	load(feedsURL+"/feeds/all.atom", http.Header{}, 200, *conns, time.Second)
+	fmt.Println("| scenario | floor req/s | feeds req/s | feeds/floor (median of paired runs) | floor p99 | feeds p99 | floor CPU/req | feeds CPU/req |")
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, sc := range scenarios {
-		var fr, sr []float64
-		var fp, sp []time.Duration
+		var fl, fe []result
 		for i := range *runs {
 			// Alternate which goes first, so drift hits both alike.
-			order := []string{floorURL, feedsURL}
-			if i%2 == 1 {
-				order = []string{feedsURL, floorURL}
-			}
-			for _, u := range order {
-				rps, p99 := load(u+"/feeds/all.atom", sc.hdr, sc.want, *conns, *duration)
-				if u == floorURL {
-					fr, fp = append(fr, rps), append(fp, p99)
-				} else {
-					sr, sp = append(sr, rps), append(sp, p99)
-				}
+			if i%2 == 0 {
+				fl = append(fl, load(floorURL+"/feeds/all.atom", sc.hdr, sc.want, *conns, *duration))
+				fe = append(fe, load(feedsURL+"/feeds/all.atom", sc.hdr, sc.want, *conns, *duration))
+			} else {
+				fe = append(fe, load(feedsURL+"/feeds/all.atom", sc.hdr, sc.want, *conns, *duration))
+				fl = append(fl, load(floorURL+"/feeds/all.atom", sc.hdr, sc.want, *conns, *duration))
 			}
 		}
-		f, s := median(fr), median(sr)
-		fmt.Printf("| %s | %.0f | %.0f | %.2f | %s | %s |\n", sc.name, f, s, s/f, medianDur(fp), medianDur(sp))
-		fmt.Fprintf(os.Stderr, "%s: floor %v\n%s: feeds %v\n", sc.name, round(fr), sc.name, round(sr))
+		// Each run measures both back to back: their ratio cancels most
+		// of the drift in the machine's load.
+		pairs := make([]float64, len(fl))
+		for i := range fl {
+			pairs[i] = fe[i].rps / fl[i].rps
+		}
+		rps := func(rs []result) (out []float64) {
+			for _, r := range rs {
+				out = append(out, r.rps)
+			}
+			return out
+		}
+		dur := func(rs []result, f func(result) time.Duration) (out []time.Duration) {
+			for _, r := range rs {
+				out = append(out, f(r))
+			}
+			return out
+		}
+		p99 := func(r result) time.Duration { return r.p99 }
+		cpu := func(r result) time.Duration { return r.cpuReq }
+		fmt.Printf("| %s | %.0f | %.0f | %.2f | %s | %s | %s | %s |\n", sc.name, median(rps(fl)), median(rps(fe)), median(pairs),
+			medianDur(dur(fl, p99), 10*time.Microsecond), medianDur(dur(fe, p99), 10*time.Microsecond),
+			medianDur(dur(fl, cpu), 100*time.Nanosecond), medianDur(dur(fe, cpu), 100*time.Nanosecond))
+		fmt.Fprintf(os.Stderr, "%s: floor req/s %v\n%s: feeds req/s %v\n", sc.name, round(rps(fl)), sc.name, round(rps(fe)))
 	}
 }
 
@@ -183,11 +210,14 @@ func teaser(rng *rand.Rand) string {
 
 // plainHandler is the floor: it writes fixed bytes with the headers
 // any handler needs, and answers a matching If-None-Match with 304.
-func plainHandler(body, gz []byte, etag string) http.Handler {
+func plainHandler(body, gz []byte, etag string, extra http.Header) http.Handler {
 	n, gzn := strconv.Itoa(len(body)), strconv.Itoa(len(gz))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "application/atom+xml; charset=utf-8")
+		for k, v := range extra {
+			h[k] = v
+		}
 		if r.Header.Get("If-None-Match") == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -213,9 +243,26 @@ func listen(h http.Handler) (string, func()) {
 	return "http://" + ln.Addr().String(), func() { s.Close() }
 }
 
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// result is one measurement.
+type result struct {
+	rps    float64
+	p99    time.Duration
+	cpuReq time.Duration // process CPU (client and server) per request
+}
+
 // load sends requests over conns keep-alive connections for d and
-// returns requests per second and the 99th percentile latency.
-func load(url string, hdr http.Header, want, conns int, d time.Duration) (float64, time.Duration) {
+// returns requests per second, the 99th percentile latency and the CPU
+// time per request.
+func load(url string, hdr http.Header, want, conns int, d time.Duration) result {
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
@@ -223,7 +270,7 @@ func load(url string, hdr http.Header, want, conns int, d time.Duration) (float6
 	var mu sync.Mutex
 	var all []time.Duration
 	var wg sync.WaitGroup
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	stop := start.Add(d)
 	for range conns {
 		wg.Add(1)
@@ -254,13 +301,14 @@ func load(url string, hdr http.Header, want, conns int, d time.Duration) (float6
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	slices.Sort(all)
 	var p99 time.Duration
 	if len(all) > 0 {
 		p99 = all[len(all)*99/100]
 	}
-	return float64(total.Load()) / elapsed.Seconds(), p99
+	n := max(total.Load(), 1)
+	return result{rps: float64(n) / elapsed.Seconds(), p99: p99, cpuReq: cpu / time.Duration(n)}
 }
 
 func median(xs []float64) float64 {
@@ -269,10 +317,10 @@ func median(xs []float64) float64 {
 	return s[len(s)/2]
 }
 
-func medianDur(xs []time.Duration) string {
+func medianDur(xs []time.Duration, unit time.Duration) string {
 	s := slices.Clone(xs)
 	slices.Sort(s)
-	return s[len(s)/2].Round(10 * time.Microsecond).String()
+	return s[len(s)/2].Round(unit).String()
 }
 
 func round(xs []float64) []int {

@@ -13,13 +13,17 @@ import (
 // keeps fingerprints as bytes.
 type clusterer struct{ ix *dedup.Index }
 
-func (c clusterer) Find(published time.Time, lands []string, fp []byte) (storage.ClusterMatch, bool) {
+func (c clusterer) Matches(published time.Time, lands []string, fp []byte) []storage.ClusterMatch {
 	var f dedup.Fingerprint
 	if err := f.UnmarshalBinary(fp); err != nil {
-		return storage.ClusterMatch{}, false
+		return nil
 	}
-	m, ok := c.ix.Find(published, lands, f)
-	return storage.ClusterMatch{ID: m.ID, Score: m.Score, Layer: m.Layer}, ok
+	ms := c.ix.Matches(published, lands, f)
+	out := make([]storage.ClusterMatch, len(ms))
+	for i, m := range ms {
+		out[i] = storage.ClusterMatch{ID: m.ID, Score: m.Score, Layer: m.Layer}
+	}
+	return out
 }
 
 func (c clusterer) Add(id int64, published time.Time, lands []string, fp []byte) {

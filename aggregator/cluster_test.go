@@ -54,7 +54,10 @@ func TestOneStoryOneEntry(t *testing.T) {
 		}
 		return agg
 	}
+	reopen(src("Kommune21", u1, "")).FetchAll(context.Background(), false, nil)
+	h.now = h.now.Add(time.Minute)
 	reopen(src("Kommune21", u1, ""), src("eGovernment", u2, "")).FetchAll(context.Background(), false, nil)
+	h.now = h.now.Add(time.Minute)
 	all := []config.Source{src("Kommune21", u1, ""), src("eGovernment", u2, ""), src("Thüringer Landesportal", u0, "DE-TH")}
 	agg := reopen(all...)
 	agg.FetchAll(context.Background(), false, nil)
@@ -121,8 +124,11 @@ func TestOneStoryOneEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	agg.FetchAll(context.Background(), true, nil)
-	if n := len(entries()); n != 3 {
-		t.Errorf("after rebuild and re-fetch: %d entries, want the split kept (3)", n)
+	if got := entries(); len(got) != 3 {
+		for _, it := range got {
+			t.Logf("entry: %s (%s), cluster %d", it.Title, it.SourceName, it.ClusterID)
+		}
+		t.Errorf("after rebuild and re-fetch: %d entries, want the split kept (3)", len(got))
 	}
 	// Merging the hard negative in by hand sticks too.
 	if err := h.store.Merge(context.Background(), th.ID, sn.ID, h.now); err != nil {
@@ -133,5 +139,24 @@ func TestOneStoryOneEntry(t *testing.T) {
 	}
 	if n := len(entries()); n != 2 {
 		t.Errorf("after merge and rebuild: %d entries, want 2", n)
+	}
+}
+
+// TestSameSourceNeverClustered: within one source the GUID decides what is
+// one item, however alike two items read.
+func TestSameSourceNeverClustered(t *testing.T) {
+	teaser := "Der Kreistag tagt öffentlich im Sitzungssaal des Landratsamts. Auf der Tagesordnung stehen der Haushalt und die Digitalstrategie."
+	feed := rssFeed("Landkreis Musterland",
+		rssItem("a", "Sitzung des Kreistags", "https://lk.example/a", "Mon, 03 Feb 2025 09:00:00 +0100", teaser),
+		rssItem("b", "Sitzung des Kreistags", "https://lk.example/b", "Mon, 03 Feb 2025 10:00:00 +0100", teaser))
+	_, u := serveBytes(t, []byte(feed), "")
+	h := newHarness(t, nil, src("LK", u, "DE-NI"))
+	h.fetch(t)
+	items, err := h.store.Items(context.Background(), storage.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 {
+		t.Errorf("%d entries, want 2: one source's items are not clustered", len(items))
 	}
 }

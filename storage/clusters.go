@@ -31,7 +31,8 @@ type ClusterMatch struct {
 // Clusterer finds near-duplicates. Storage calls it from its one writer,
 // so an implementation sees Add for every item stored, in order.
 type Clusterer interface {
-	Find(published time.Time, lands []string, fingerprint []byte) (ClusterMatch, bool)
+	// Matches returns the earlier items judged the same story, best first.
+	Matches(published time.Time, lands []string, fingerprint []byte) []ClusterMatch
 	Add(id int64, published time.Time, lands []string, fingerprint []byte)
 	Remove(id int64)
 }
@@ -42,6 +43,26 @@ func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
 
 // ErrLocked is returned when an editor's decision forbids an operation.
 var ErrLocked = errors.New("locked by an editorial decision")
+
+// findCluster returns the best match from another source than sourceID.
+// Within one source the GUID decides what is one item: a source's own
+// similar items ("Newsletter KW 12", "KW 13") are never clustered.
+func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, sourceID int64, published time.Time, lands []string, fp []byte) (ClusterMatch, bool, error) {
+	for _, m := range c.Matches(published, lands, fp) {
+		var src int64
+		err := tx.QueryRowContext(ctx, `SELECT source_id FROM items WHERE id = ?`, m.ID).Scan(&src)
+		if err == sql.ErrNoRows {
+			continue // pruned meanwhile
+		}
+		if err != nil {
+			return ClusterMatch{}, false, err
+		}
+		if src != sourceID {
+			return m, true, nil
+		}
+	}
+	return ClusterMatch{}, false, nil
+}
 
 type clusterRef struct {
 	root           int64
@@ -364,9 +385,9 @@ func (s *Store) rejoin(ctx context.Context, tx *sql.Tx, c Clusterer, it rebuildI
 		target = root.Int64
 	}
 	if target == 0 && len(it.fingerprint) > 0 {
-		m, ok := c.Find(fromMillis(it.published), it.lands, it.fingerprint)
-		if !ok {
-			return false, nil
+		m, ok, err := s.findCluster(ctx, tx, c, it.sourceID, fromMillis(it.published), it.lands, it.fingerprint)
+		if err != nil || !ok {
+			return false, err
 		}
 		target, layer, score = m.ID, m.Layer, m.Score
 	}

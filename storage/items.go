@@ -355,7 +355,10 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 		join, err = clusterOf(ctx, tx, linkRoot)
 		layer, score = LayerLink, 1
 	case s.clusterer != nil && len(it.Fingerprint) > 0:
-		if m, ok := s.clusterer.Find(fromMillis(published), landCodes(it.Lands), it.Fingerprint); ok {
+		var m ClusterMatch
+		var ok bool
+		m, ok, err = s.findCluster(ctx, tx, s.clusterer, sourceID, fromMillis(published), landCodes(it.Lands), it.Fingerprint)
+		if ok {
 			join, err = clusterOf(ctx, tx, m.ID)
 			layer, score = m.Layer, m.Score
 		}

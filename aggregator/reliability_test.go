@@ -478,6 +478,20 @@ func TestHostileServers(t *testing.T) {
 			},
 		},
 		{
+			name: "HTML nested 300,000 deep in a description",
+			serve: func(w http.ResponseWriter, r *http.Request) {
+				w.Write(rssItems(`<item><guid>h</guid><title>Verschachtelt</title><description>` +
+					strings.Repeat("&lt;p&gt;&lt;b&gt;&lt;i&gt;", 100000) + `Text</description></item>`))
+			},
+			edit:    func(c *config.Config) { c.Fetch.MaxBody = 4 << 20 },
+			maxTook: 5 * time.Second, maxHeap: 256 << 20,
+			check: func(t *testing.T, h *harness, r aggregator.Result, items []storage.Item) {
+				if r.Err != nil || len(items) != 1 || items[0].Teaser != "Text" {
+					t.Errorf("result %+v, %d stored; want the item with its text", r, len(items))
+				}
+			},
+		},
+		{
 			name: "billion laughs",
 			serve: func(w http.ResponseWriter, r *http.Request) {
 				var b strings.Builder
@@ -755,6 +769,16 @@ func TestHostileTexts(t *testing.T) {
 			`<item><guid>6</guid><title>F</title><link>file:///etc/passwd</link></item>` +
 			`<item><guid>7</guid><title>G</title><link>&#106;avascript:alert(7)</link></item>` +
 			`</channel></rss>`, "",
+			func(t *testing.T, it storage.Item) {
+				if it.Link != "" || it.OrigLink != "" {
+					t.Errorf("item %s: link kept: %q / %q", it.GUID, it.Link, it.OrigLink)
+				}
+				if it.FeedLink != "" {
+					t.Errorf("feed link kept: %q", it.FeedLink)
+				}
+			}},
+		{"xml:base javascript:", `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="javascript:alert(1)//"><title>T</title>` +
+			`<link href="x"/><entry xml:base="data:text/html,"><id>urn:b</id><title>Basis</title><link href="y"/></entry></feed>`, "",
 			func(t *testing.T, it storage.Item) {
 				if it.Link != "" || it.OrigLink != "" {
 					t.Errorf("item %s: link kept: %q / %q", it.GUID, it.Link, it.OrigLink)

@@ -23,9 +23,10 @@ var xmlEncodingDecl = regexp.MustCompile(`^(\s*<\?xml[^>]*?encoding\s*=\s*)["'](
 // the XML declaration, then the HTTP charset, then UTF-8. A single-byte
 // declaration on a body that is valid UTF-8 with multi-byte sequences is
 // taken to be wrong, and so is a UTF-16/32 declaration on a body that is
-// not. Invalid UTF-8 with no declaration is read as windows-1252 when it
-// holds no valid multi-byte sequence at all (a Latin-1 feed that declares
-// nothing), else the invalid bytes become U+FFFD.
+// not. Invalid UTF-8 with no declaration is read as windows-1252 unless
+// its valid multi-byte sequences outnumber its runs of invalid bytes (a
+// Latin-1 feed that declares nothing), else the invalid bytes become
+// U+FFFD.
 func UTF8(body []byte, contentType string) []byte {
 	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
 	if enc, bom := wideEncoding(body); enc != nil {
@@ -53,7 +54,7 @@ func UTF8(body []byte, contentType string) []byte {
 	switch {
 	case label == "" || label == "utf-8" || label == "utf8":
 		if !valid {
-			if hasMultibyte(body) {
+			if multi, invalid := utf8Counts(body); multi > invalid {
 				body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 			} else {
 				body = decode("windows-1252", body)
@@ -120,6 +121,34 @@ func decode(label string, b []byte) []byte {
 		return bytes.ToValidUTF8(b, []byte("\uFFFD"))
 	}
 	return out
+}
+
+// utf8Counts counts the valid UTF-8 sequences of two or more bytes and
+// the runs of bytes that are not valid UTF-8. A Latin-1 text holds valid
+// sequences by accident ("doué »" is E9 A0 BB, one CJK character), so
+// a body is taken for UTF-8 with errors only when valid sequences
+// outnumber invalid runs.
+func utf8Counts(b []byte) (multi, invalid int) {
+	inRun := false
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			inRun = false
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			if !inRun {
+				invalid++
+			}
+			inRun = true
+		} else {
+			multi++
+			inRun = false
+		}
+		i += n
+	}
+	return multi, invalid
 }
 
 // hasMultibyte reports a valid UTF-8 sequence of two or more bytes.

@@ -164,6 +164,7 @@ func TestUTF8(t *testing.T) {
 		{"undeclared latin1", "<rss>Gr\xfc\xdfe</rss>", "", "<rss>Grüße</rss>"},
 		{"lying declaration", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss>Grüße</rss>", "", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>Grüße</rss>"},
 		{"invalid bytes in utf-8", "<rss>Grüße \xff</rss>", "", "<rss>Grüße \uFFFD</rss>"},
+		{"latin-1 with an accidental utf-8 sequence", "<rss>dou\xe9\xa0\xbb \xe0 l'\xe9tat</rss>", "", "<rss>doué\u00a0» à l'état</rss>"},
 		{"bom", "\xEF\xBB\xBF<rss>ä</rss>", "", "<rss>ä</rss>"},
 		{"controls", "<rss>a\x01b\x0bc</rss>", "", "<rss>abc</rss>"},
 		{"utf-16le bom", "\xFF\xFE<\x00r\x00>\x00\xAC\x20<\x00", "", "<r>€<"},

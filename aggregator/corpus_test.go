@@ -245,14 +245,16 @@ var corpusFeedTitles = map[string]string{
 	"./stadt-karlsruhe-news-syndication/docs/feed.atom": "Stadt Karlsruhe - Aktuelle Meldungen",
 }
 
-// corpusTeasers are texts that must appear in the teasers of a file.
-var corpusTeasers = map[string]string{
-	corpusFPEnc + "euc-kr-item.xml":                                "년",
-	corpusFPEnc + "demoronize-1.xml":                               "don’t",
-	corpusFPEnc + "demoronize-2.xml":                               "don’t",
-	corpusFPEnc + "demoronize-3.xml":                               "don’t",
-	corpusFPEnc + "http_text_xml_charset_overrides_encoding_2.xml": "This is a £“test.”",
-	corpusEnc + "koi8r.xml":                                        "Это тестовое описание с русскими символами: Привет мир! Ёжик, чай, Москва, Санкт-Петербург.",
+// corpusTexts are texts that must appear in the titles or teasers of a
+// file's items.
+var corpusTexts = map[string]string{
+	corpusFPEnc + "euc-kr-item.xml":                                         "년",
+	corpusFPEnc + "demoronize-1.xml":                                        "don’t",
+	corpusFPEnc + "demoronize-2.xml":                                        "don’t",
+	corpusFPEnc + "demoronize-3.xml":                                        "don’t",
+	corpusFPEnc + "http_text_xml_charset_overrides_encoding_2.xml":          "This is a £“test.”",
+	"./miniflux/internal/reader/parser/testdata/no_encoding_ISO-8859-1.xml": "Psychologue à domicile : de la clinique à l'état brut",
+	corpusEnc + "koi8r.xml":                                                 "Это тестовое описание с русскими символами: Привет мир! Ёжик, чай, Москва, Санкт-Петербург.",
 }
 
 // checkCorpusEncodings checks texts of files whose charset handling is
@@ -277,14 +279,14 @@ func checkCorpusEncodings(t *testing.T, store *storage.Store, items []storage.It
 	}
 	teasers := map[string]string{}
 	for _, it := range items {
-		teasers[it.SourceName] += it.Teaser
+		teasers[it.SourceName] += it.Title + "\n" + it.Teaser + "\n"
 	}
-	for file, want := range corpusTeasers {
+	for file, want := range corpusTexts {
 		if _, ok := feedTitle[file]; !ok {
 			continue
 		}
 		if got := teasers[file]; !strings.Contains(got, want) {
-			t.Errorf("%s: teaser %q, want %q", file, got, want)
+			t.Errorf("%s: texts %q, want %q", file, clip(got), want)
 		}
 	}
 	mojibake := regexp.MustCompile(`Ã[\x{80}-\x{BF}]|â€`)
@@ -322,7 +324,7 @@ func TestCorpus(t *testing.T) {
 		var sample []corpusFile
 		for i, f := range files {
 			_, t1 := corpusFeedTitles[f.rel]
-			_, t2 := corpusTeasers[f.rel]
+			_, t2 := corpusTexts[f.rel]
 			if i%5 == 0 || t1 || t2 {
 				sample = append(sample, f)
 			}

@@ -713,6 +713,7 @@ func TestHostileTexts(t *testing.T) {
 			}},
 		{"declares ISO-8859-1, is UTF-8", doc(`<?xml version="1.0" encoding="ISO-8859-1"?>`, want), "", titleIs(want)},
 		{"declares UTF-8, is Latin-1", latin1(doc(`<?xml version="1.0" encoding="UTF-8"?>`, want)), "", titleIs(want)},
+		{"Latin-1, undeclared, with an accidental UTF-8 sequence", latin1(doc("", "Kinder «\u00a0doué\u00a0» à l'école")), "", titleIs("Kinder « doué » à l'école")},
 		{"HTTP says ISO-8859-1, is UTF-8", doc(`<?xml version="1.0"?>`, want), "application/rss+xml; charset=ISO-8859-1", titleIs(want)},
 		{"HTTP says UTF-8, is Latin-1", latin1(doc(`<?xml version="1.0"?>`, want)), "application/rss+xml; charset=utf-8", titleIs(want)},
 		{"unknown charset label", doc(`<?xml version="1.0" encoding="x-klingonisch"?>`, want), "", titleIs(want)},

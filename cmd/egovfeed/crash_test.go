@@ -197,7 +197,7 @@ func TestCrashKillDuringFetch(t *testing.T) {
 	}
 	const n, m = 500, 20
 	bin := buildBinary(t)
-	f := startSlowFarm(t, n, m, 4, 5*time.Millisecond)
+	f := startSlowFarm(t, n, m, 4, 15*time.Millisecond)
 	cfg, dbPath := farmConfig(t, f, "127.0.0.1:0", "")
 
 	committed := map[string]itemRow{}

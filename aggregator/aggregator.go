@@ -243,9 +243,15 @@ func parseFeed(body []byte) (feed *gofeed.Feed, err error) {
 			feed, err = nil, fmt.Errorf("%w: parser panic: %v", ErrNotAFeed, p)
 		}
 	}()
+	if d := xmlDepth(body, maxXMLDepth); d > maxXMLDepth {
+		return nil, fmt.Errorf("%w: elements nested more than %d deep", ErrNotAFeed, maxXMLDepth)
+	}
 	feed, err = gofeed.NewParser().Parse(bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
+	}
+	if err := checkFeed(feed); err != nil {
+		return nil, err
 	}
 	return feed, nil
 }

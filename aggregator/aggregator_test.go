@@ -118,7 +118,9 @@ func (h *harness) items(t *testing.T) []storage.Item {
 	return items
 }
 
-func src(name, url, land string) config.Source { return config.Source{Name: name, URL: url, Land: land} }
+func src(name, url, land string) config.Source {
+	return config.Source{Name: name, URL: url, Land: land}
+}
 
 func TestFormats(t *testing.T) {
 	tests := []struct {

@@ -12,8 +12,14 @@ import (
 	"github.com/mmcdole/gofeed"
 )
 
-// titleFallbackMax bounds a title made from the teaser of an untitled item.
-const titleFallbackMax = 100
+// Length limits: a source must not be able to store or republish
+// megabytes per item. Headlines longer than titleMax are cut like teasers.
+const (
+	titleFallbackMax = 100  // a title made from the teaser of an untitled item
+	titleMax         = 300  // characters
+	guidMax          = 512  // bytes; longer GUIDs are replaced by their hash
+	linkMax          = 2048 // bytes; longer links are dropped
+)
 
 // normalizeFeed turns a parsed feed into items ready to store. feedURL is
 // the URL the body came from, after redirects.
@@ -45,7 +51,10 @@ func (a *Aggregator) normalizeItem(src *source, fi *gofeed.Item, base *url.URL, 
 	if it.OrigLink == "" && len(fi.Links) > 0 {
 		it.OrigLink = strings.TrimSpace(fi.Links[0])
 	}
-	if l, err := normalize.CanonicalLink(it.OrigLink, base); err == nil {
+	if len(it.OrigLink) > linkMax {
+		it.OrigLink = ""
+	}
+	if l, err := normalize.CanonicalLink(it.OrigLink, base); err == nil && len(l) <= linkMax {
 		it.Link = l
 		if abs, err := base.Parse(it.OrigLink); err == nil {
 			it.OrigLink = abs.String()
@@ -59,12 +68,15 @@ func (a *Aggregator) normalizeItem(src *source, fi *gofeed.Item, base *url.URL, 
 		body = fi.Content
 	}
 	it.Teaser = normalize.Teaser(body, normalize.TeaserMax)
-	it.Title = normalize.Title(fi.Title)
+	it.Title = normalize.Cut(normalize.Title(fi.Title), titleMax)
 	if it.Title == "" {
 		it.Title = normalize.Cut(it.Teaser, titleFallbackMax)
 	}
 
 	switch guid := normalize.Text(fi.GUID); {
+	case len(guid) > guidMax:
+		h := sha256.Sum256([]byte(guid))
+		it.GUID = "sha256:" + hex.EncodeToString(h[:16])
 	case guid != "":
 		it.GUID = guid
 	case it.Link != "":

@@ -63,13 +63,3 @@ func TestParseByteSizeOverflow(t *testing.T) {
 	}
 }
 
-// knownBug reports a bug found by these tests in code owned elsewhere
-// (see docs/reliability.md): it skips, so the suite stays green until the
-// owner fixes it, or fails with EGOVFEED_KNOWN_BUGS=fail.
-func knownBug(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("EGOVFEED_KNOWN_BUGS") == "fail" {
-		t.Fatalf("bug: "+format, args...)
-	}
-	t.Skipf("known bug (reported in docs/reliability.md): "+format, args...)
-}

@@ -164,9 +164,15 @@ func (s *Store) loadRelated(ctx context.Context, items []Item) error {
 		}
 		roots[root] = append(roots[root], i)
 	}
-	if len(ids) == 0 {
-		return nil
+	for start := 0; start < len(ids); start += maxBatchParams {
+		if err := s.loadRelatedOf(ctx, ids[start:min(start+maxBatchParams, len(ids))], items, roots); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+func (s *Store) loadRelatedOf(ctx context.Context, ids []any, items []Item, roots map[int64][]int) error {
 	in := placeholders(len(ids))
 	rows, err := s.r.QueryContext(ctx, `SELECT i.id, coalesce(i.cluster_id, i.id), i.title, i.link, s.name
 		FROM items i JOIN sources s ON s.id = i.source_id
@@ -193,17 +199,27 @@ func placeholders(n int) string {
 }
 
 func (s *Store) loadLands(ctx context.Context, items []Item) error {
-	if len(items) == 0 {
-		return nil
-	}
 	idx := make(map[int64]int, len(items))
-	args := make([]any, len(items))
 	for i, it := range items {
 		idx[it.ID] = i
-		args[i] = it.ID
 	}
+	// Bound the IN list: SQLite allows 32,766 variables per statement.
+	for start := 0; start < len(items); start += maxBatchParams {
+		chunk := items[start:min(start+maxBatchParams, len(items))]
+		ids := make([]any, len(chunk))
+		for i, it := range chunk {
+			ids[i] = it.ID
+		}
+		if err := s.loadLandsOf(ctx, ids, items, idx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) loadLandsOf(ctx context.Context, ids []any, items []Item, idx map[int64]int) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT item_id, land, rule, evidence FROM item_lands WHERE item_id IN (`+
-		placeholders(len(items))+`) ORDER BY item_id, land`, args...)
+		placeholders(len(ids))+`) ORDER BY item_id, land`, ids...)
 	if err != nil {
 		return fmt.Errorf("storage: load lands: %w", err)
 	}

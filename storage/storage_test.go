@@ -3,7 +3,6 @@ package storage_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"testing"
@@ -48,8 +47,7 @@ func TestItemsManyResults(t *testing.T) {
 	for _, q := range []storage.Query{{WithDuplicates: true}, {}, {Lands: []string{"DE-HE"}}} {
 		got, err := st.Items(ctx, q)
 		if err != nil {
-			knownBug(t, "storage/query.go Items binds every result id in one IN list (loadLands, loadRelated): "+
-				"%d results fail with %v", n, err)
+			t.Fatalf("Items(%+v) with %d results: %v", q, n, err)
 		}
 		if len(got) != n {
 			t.Errorf("Items(%+v) returned %d items, want %d", q, len(got), n)
@@ -68,13 +66,3 @@ func raceBuild() bool {
 	return false
 }
 
-// knownBug reports a bug found by the issue-6 tests in code owned
-// elsewhere (see docs/reliability.md): it skips, so the suite stays
-// green until the owner fixes it, or fails with EGOVFEED_KNOWN_BUGS=fail.
-func knownBug(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("EGOVFEED_KNOWN_BUGS") == "fail" {
-		t.Fatalf("bug: "+format, args...)
-	}
-	t.Skipf("known bug (reported in docs/reliability.md): "+format, args...)
-}

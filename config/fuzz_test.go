@@ -62,4 +62,3 @@ func TestParseByteSizeOverflow(t *testing.T) {
 		}
 	}
 }
-

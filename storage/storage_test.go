@@ -65,4 +65,3 @@ func raceBuild() bool {
 	}
 	return false
 }
-

@@ -67,10 +67,11 @@ func xmlDepth(b []byte, limit int) int {
 
 // checkFeed rejects what gofeed would accept but is no feed: an arbitrary
 // JSON object (an API's error body, say) parses as an empty JSON Feed.
+// JSON Feed requires "version"; its value is meant to be the spec's URL,
+// but bare numbers ("1.1") are seen too and accepted.
 func checkFeed(feed *gofeed.Feed) error {
-	if feed.FeedType == "json" && !strings.HasPrefix(feed.FeedVersion, "https://jsonfeed.org/version/") &&
-		!strings.HasPrefix(feed.FeedVersion, "http://jsonfeed.org/version/") {
-		return fmt.Errorf("%w: JSON without a JSON Feed version (%q)", ErrNotAFeed, feed.FeedVersion)
+	if feed.FeedType == "json" && strings.TrimSpace(feed.FeedVersion) == "" {
+		return fmt.Errorf("%w: JSON without a JSON Feed \"version\"", ErrNotAFeed)
 	}
 	return nil
 }

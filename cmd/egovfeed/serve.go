@@ -33,6 +33,7 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
+		defer pub.Close() // before the store closes: it may be rendering
 		srv := feeds.HTTPServer(a.cfg.Listen, pub)
 		ln, err := net.Listen("tcp", a.cfg.Listen)
 		if err != nil {

@@ -131,10 +131,21 @@ func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Res
 	results := make([]Result, len(a.sources))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
+	// Only as many goroutines as can make progress (fetching, or waiting
+	// with a parsed batch for the writer): thousands of idle goroutines
+	// would each keep the stack that SQLite and the parser grew.
+	active := make(chan struct{}, a.cfg.Fetch.Concurrency+maxPendingBatches)
 	for i, src := range a.sources {
+		select {
+		case active <- struct{}{}:
+		case <-ctx.Done():
+			results[i] = Result{Source: src.cfg.Name, SourceID: src.id, Err: ctx.Err()}
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { <-active }()
 			results[i] = a.fetchSource(ctx, src, force)
 			if progress != nil {
 				mu.Lock()

@@ -19,8 +19,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
-	"syscall"
+	"sync/atomic"
 	"time"
 
 	"github.com/egovfeed/egovfeed/internal/farm"
@@ -132,19 +133,59 @@ func once(f *farm.Farm, bin, dir string) run {
 }
 
 // child runs "egovfeed fetch" and returns its wall time and peak RSS (KB).
+//
+// The peak is the child's VmHWM, polled from /proc: rusage's ru_maxrss
+// is no use here, because Go starts children with vfork semantics and
+// Linux carries the parent's RSS (this process holds the whole farm)
+// over into the child's maximum at exec.
 func child(bin, cfg string) (time.Duration, int64) {
 	cmd := exec.Command(bin, "fetch", "-config", cfg, "-log-level", "warn")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	var hwm atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+		for {
+			if kb := vmHWM(status); kb > hwm.Load() {
+				hwm.Store(kb)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	err := cmd.Wait()
 	took := time.Since(start)
+	close(done)
 	if err != nil {
 		tail := out.Bytes()[max(0, out.Len()-2000):]
 		log.Fatalf("egovfeed fetch: %v\n%s", err, tail)
 	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return took, ru.Maxrss
+	return took, hwm.Load()
+}
+
+// vmHWM reads the peak resident set size (KB) from a /proc status file;
+// 0 once the process is gone.
+func vmHWM(path string) int64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+			return kb
+		}
+	}
+	return 0
 }
 
 // floor fetches and parses every feed with 2 workers and nothing else.

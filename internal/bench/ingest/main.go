@@ -29,6 +29,9 @@ import (
 	"github.com/mmcdole/gofeed"
 )
 
+// childEnv is added to the environment of the egovfeed processes.
+var childEnv []string
+
 type run struct {
 	floor, first, second time.Duration
 	rssKB                int64
@@ -41,6 +44,10 @@ func main() {
 	m := flag.Int("m", 50, "items per source")
 	runs := flag.Int("runs", 3, "repetitions (medians are reported)")
 	hosts := flag.Int("hosts", 8, "loopback addresses the farm listens on")
+	flag.Func("child-env", "KEY=VALUE added to egovfeed's environment (repeatable), e.g. GOMEMLIMIT=64MiB", func(v string) error {
+		childEnv = append(childEnv, v)
+		return nil
+	})
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -142,6 +149,7 @@ func child(bin, cfg string) (time.Duration, int64) {
 	cmd := exec.Command(bin, "fetch", "-config", cfg, "-log-level", "warn")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Env = append(os.Environ(), childEnv...)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		log.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/egovfeed/egovfeed/aggregator"
 	"github.com/egovfeed/egovfeed/config"
@@ -39,3 +40,21 @@ func openApp(ctx context.Context, e *env, onCommit func()) (*app, error) {
 }
 
 func (a *app) Close() error { return a.store.Close() }
+
+// openStore opens the configured database without the aggregator, for
+// commands that only read or maintain it. The database must exist:
+// these commands never create an empty one by mistake.
+func openStore(ctx context.Context, e *env) (*config.Config, *storage.Store, error) {
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := os.Stat(cfg.Database); err != nil {
+		return nil, nil, fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
+	}
+	store, err := storage.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, store, nil
+}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-
-	"github.com/egovfeed/egovfeed/storage"
 )
 
 func setupBackup(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -14,11 +12,7 @@ func setupBackup(fs *flag.FlagSet) func(context.Context, *env) error {
 		if len(e.args) != 1 {
 			return &exitError{code: 2, err: errors.New("usage: egovfeed backup FILE")}
 		}
-		cfg, err := loadConfig(e)
-		if err != nil {
-			return err
-		}
-		store, err := storage.Open(ctx, cfg.Database)
+		_, store, err := openStore(ctx, e)
 		if err != nil {
 			return err
 		}

@@ -6,11 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
-	"os"
 	"strconv"
 
 	"github.com/egovfeed/egovfeed/feeds"
-	"github.com/egovfeed/egovfeed/storage"
 )
 
 // setupExport prints a republished document to stdout: the same bytes
@@ -36,14 +34,7 @@ func setupExport(fs *flag.FlagSet) func(context.Context, *env) error {
 		if *limit != 0 {
 			q.Set("limit", strconv.Itoa(*limit))
 		}
-		cfg, err := loadConfig(e)
-		if err != nil {
-			return err
-		}
-		if _, err := os.Stat(cfg.Database); err != nil {
-			return fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
-		}
-		store, err := storage.Open(ctx, cfg.Database)
+		cfg, store, err := openStore(ctx, e)
 		if err != nil {
 			return err
 		}

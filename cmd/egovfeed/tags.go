@@ -32,11 +32,7 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 		if len(e.args) != 1 {
 			return &exitError{code: 2, err: errors.New("usage: egovfeed explain ITEM-ID (the item's key or numeric id)")}
 		}
-		cfg, err := loadConfig(e)
-		if err != nil {
-			return err
-		}
-		store, err := storage.Open(ctx, cfg.Database)
+		_, store, err := openStore(ctx, e)
 		if err != nil {
 			return err
 		}

@@ -44,6 +44,7 @@ func main() {
 	m := flag.Int("m", 50, "items per source")
 	runs := flag.Int("runs", 3, "repetitions (medians are reported)")
 	hosts := flag.Int("hosts", 8, "loopback addresses the farm listens on")
+	keep := flag.Bool("keep", false, "keep the databases and configs (their folder is printed), e.g. to time dedup -rebuild on them")
 	flag.Func("child-env", "KEY=VALUE added to egovfeed's environment (repeatable), e.g. GOMEMLIMIT=64MiB", func(v string) error {
 		childEnv = append(childEnv, v)
 		return nil
@@ -55,7 +56,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(tmp)
+	if *keep {
+		log.Printf("keeping %s", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
 	bin := filepath.Join(tmp, "egovfeed")
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/egovfeed").CombinedOutput(); err != nil {
 		log.Fatalf("build: %v\n%s", err, out)

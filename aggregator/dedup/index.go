@@ -2,42 +2,48 @@ package dedup
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sync"
 	"time"
 )
 
 // Lookup limits. They bound the cost of Find independently of the window's
-// size: a query touches at most (features × maxBucket) postings and judges
-// at most maxCandidates docs.
+// size: a query counts at most about maxPostings postings and judges at
+// most maxCandidates docs.
 const (
-	// maxBucket: a feature shared by more docs than this is too common to
-	// be evidence of a duplicate and is not looked up (it still counts in
-	// the score of the candidates found through rarer features).
-	maxBucket = 4096
 	// maxPostings: a query reads the posting lists of its features rarest
-	// first and opens no further list once it has read this many postings.
-	// Duplicates share their rare features, so they are found early.
-	maxPostings = 4096
-	// maxCandidates: docs judged per query, those sharing most features
-	// first.
+	// first and opens no further list once it has read this many postings
+	// (but at least three lists). Duplicates share their rare features, so
+	// they are found early.
+	maxPostings = 1024
+	// maxBucket: a feature shared by more docs than this is too common to
+	// be evidence of a duplicate and its posting list is not read (it still
+	// counts in the score bound and in the score).
+	maxBucket = 4096
+	// maxCandidates: docs judged per query, those with the highest score
+	// bound first.
 	maxCandidates = 64
 	// compactMin: removed docs are dropped from the postings lazily, once
 	// there are at least this many and at least as many as live ones.
 	compactMin = 1024
+	// maxCounted bounds the posting lists counted per query, so that a
+	// count (at most 4 units a list) fits in a byte (see countPostings).
+	maxCounted = 63
 )
 
 type entry struct {
-	id    int64
-	lands uint32
-	fp    Fingerprint
+	id int64
+	fp Fingerprint
 }
 
-// slotMeta is what the candidate filter reads for every doc it touches,
-// kept apart from the entries so that it stays in cache.
+// slotMeta is what the candidate filter reads for every doc it considers,
+// kept apart from the entries in one cache line per doc.
 type slotMeta struct {
 	published int64   // Unix nanoseconds
-	weight    float32 // fp.weight(), for the score bound; < 0 once removed
+	weight    float32 // fp.weight(); < 0 once removed
+	lands     uint32  // landMask
+	sig       signature
 }
 
 // Index holds the docs of the window. It finds candidates through an
@@ -49,44 +55,65 @@ type Index struct {
 	opts Options
 
 	mu       sync.RWMutex
-	entries  []entry            // by slot; removed ones stay until compaction
-	meta     []slotMeta         // by slot
-	slots    map[int64]int32    // live doc ID → slot
-	postings map[uint32][]int32 // feature key → slots (weak features are not posted)
-	titles   map[uint64][]int32 // title hash → slots
+	entries  []entry              // by slot; removed ones stay until compaction
+	meta     []slotMeta           // by slot
+	slots    map[int64]int32      // live doc ID → slot
+	postings postingTable[uint32] // feature key → slots (weak features are not posted)
+	titles   postingTable[uint64] // title hash → slots
 	dead     int
+	addLists []int32 // scratch of Add (under the write lock)
+	sink     int32
 
 	scratch sync.Pool // *findScratch
 }
 
-// weightUnits is the resolution of the shared weight counted per doc
-// during lookup: counts hold weight × weightUnits, saturating at 255.
+// Shared weight is counted in units of half a feature weight (the weak
+// weight), so that counts are small integers.
 const weightUnits = 2
 
-type findScratch struct {
-	counts  []uint8 // by slot: shared weight × weightUnits; all zero between queries
-	touched []int32
-	cands   []candidate
-	lists   []posting
+func keyUnits(k uint32) uint8 {
+	switch k & classMask {
+	case classWeak:
+		return 1
+	case classNumber:
+		return 4
+	}
+	return 2
 }
 
+type findScratch struct {
+	// counts holds, by slot, epoch<<8 | shared units of the current query
+	// (see countPostings), so that counts need no reset between queries,
+	// only when the epoch wraps around.
+	counts []uint16
+	epoch  uint16
+	cands  []int32 // slots whose count reached the minimum
+	lists  []posting
+	judge  []candidate
+	// The query's keys as signature bits, and their units by bit (see
+	// signature.sharedUnits).
+	umask signature
+	ubits [sigBits]uint16
+	sink  int32
+}
+
+// posting is one of the query's posting lists.
 type posting struct {
-	slots []int32
-	key   uint32
+	key  uint32
+	list int32 // in Index.postings
+	n    int32 // its length
 }
 
 type candidate struct {
 	slot  int32
-	count uint8
+	bound float64 // upper bound of the score; +Inf for title matches
 }
 
 // NewIndex returns an empty index. Zero option fields take the defaults.
 func NewIndex(o Options) *Index {
 	return &Index{
-		opts:     o.withDefaults(),
-		slots:    make(map[int64]int32),
-		postings: make(map[uint32][]int32),
-		titles:   make(map[uint64][]int32),
+		opts:  o.withDefaults(),
+		slots: make(map[int64]int32),
 	}
 }
 
@@ -102,22 +129,49 @@ func (ix *Index) Add(id int64, published time.Time, lands []string, f Fingerprin
 		ix.removeSlot(slot)
 	}
 	slot := int32(len(ix.entries))
-	ix.entries = append(ix.entries, entry{id: id, lands: landMask(lands), fp: f})
-	ix.meta = append(ix.meta, slotMeta{published: unixNano(published), weight: float32(f.weight())})
+	ix.entries = append(ix.entries, entry{id: id, fp: f})
+	ix.meta = append(ix.meta, slotMeta{
+		published: unixNano(published),
+		weight:    float32(f.weight()),
+		lands:     landMask(lands),
+		sig:       newSignature(f.keys),
+	})
 	ix.slots[id] = slot
 	ix.post(slot, &f)
 	ix.maybeCompact()
 }
 
+// post appends slot to the posting lists of f's keys and title. The table
+// lines and then the list tails of all keys are loaded in parallel first
+// (see postingTable).
 func (ix *Index) post(slot int32, f *Fingerprint) {
+	var sink int32
 	for _, k := range f.keys {
 		if k&classMask != classWeak {
-			ix.postings[k] = append(ix.postings[k], slot)
+			sink |= ix.postings.touch(k)
 		}
 	}
-	if f.title != 0 {
-		ix.titles[f.title] = append(ix.titles[f.title], slot)
+	ls := ix.addLists[:0]
+	for _, k := range f.keys {
+		if k&classMask != classWeak {
+			s := ix.postings.slot(k)
+			s.n++
+			ls = append(ls, s.list-1)
+		}
 	}
+	for _, l := range ls {
+		if p := ix.postings.lists[l]; len(p) > 0 {
+			sink |= p[len(p)-1]
+		}
+	}
+	for _, l := range ls {
+		ix.postings.lists[l] = append(ix.postings.lists[l], slot)
+	}
+	ix.addLists = ls
+	if f.title != 0 {
+		ix.titles.add(f.title, slot)
+	}
+	ix.sink = sink
 }
 
 // Remove drops a doc; an unknown ID is ignored.
@@ -135,8 +189,8 @@ func (ix *Index) Prune(before time.Time) {
 	cut := before.UnixNano()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	for slot, m := range ix.meta {
-		if m.weight >= 0 && m.published < cut {
+	for slot := range ix.meta {
+		if m := &ix.meta[slot]; m.weight >= 0 && m.published < cut {
 			ix.removeSlot(int32(slot))
 		}
 	}
@@ -173,21 +227,25 @@ func (ix *Index) maybeCompact() {
 			meta = append(meta, ix.meta[slot])
 		}
 	}
-	sizes := make(map[uint32]int, len(ix.postings))
+	ix.entries, ix.meta = live, meta
+	ix.dead = 0
+	// The new lists get their exact sizes.
+	var postings postingTable[uint32]
 	for _, e := range live {
 		for _, k := range e.fp.keys {
 			if k&classMask != classWeak {
-				sizes[k]++
+				postings.slot(k).n++
 			}
 		}
 	}
-	ix.entries, ix.meta = live, meta
-	ix.dead = 0
-	ix.postings = make(map[uint32][]int32, len(sizes))
-	for k, n := range sizes {
-		ix.postings[k] = make([]int32, 0, n)
+	for _, s := range postings.slots {
+		if s.list != 0 {
+			postings.lists[s.list-1] = make([]int32, 0, s.n)
+		}
 	}
-	ix.titles = make(map[uint64][]int32)
+	postings.clearLengths()
+	ix.postings = postings
+	ix.titles = postingTable[uint64]{}
 	for slot := range ix.entries {
 		e := &ix.entries[slot]
 		ix.slots[e.id] = int32(slot)
@@ -251,8 +309,23 @@ func better(a Match, apub int64, b Match, bpub int64) bool {
 
 // judgeCandidates finds the docs in the window that share the title or
 // enough features with f to possibly reach the threshold, judges up to
-// maxCandidates of them (title matches first, then by number of shared
-// features) and calls yes for each one judged the same story.
+// maxCandidates of them (title matches first, then by the upper bound of
+// their score) and calls yes for each one judged the same story.
+//
+// The work is bounded whatever the window's size:
+//
+//  1. The posting lists of the query's features are read rarest first
+//     within a budget (maxPostings, at least three lists); weak features
+//     are not posted and lists longer than maxBucket are not read.
+//  2. A doc becomes a candidate when it shares at least two features'
+//     weight among the lists read (one when fewer than three were read).
+//  3. A candidate is judged only when an upper bound of its score reaches
+//     the threshold: the bound takes the weight the doc can share with the
+//     query by its signature (a Bloom filter of its keys, see signature),
+//     and the time-gap penalty. It never drops a doc that could match.
+//
+// The Land and window rules are applied before the bound (both are exact
+// and also apply to title matches).
 func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerprint, yes func(e *entry, published int64, v Verdict)) {
 	if f.IsZero() {
 		return
@@ -260,130 +333,151 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 	q := unixNano(published)
 	lm := landMask(lands)
 	window := int64(ix.opts.Window)
-	inWindow := func(m slotMeta) bool {
-		d := m.published - q
-		return m.weight >= 0 && (q == 0 || m.published == 0 || (d <= window && -d <= window))
-	}
+	threshold := ix.opts.Threshold
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	s := ix.getScratch(len(ix.entries))
-	defer ix.scratch.Put(s)
+	defer ix.putScratch(s)
 
-	// The posting lists of the query's features, rarest first. unseen is
-	// the weight of the features not counted (weak, too common, over the
-	// budget): a doc may share them too, which the score bound allows for.
-	unseen := 0.0
+	// The table lines of all keys and of the title, loaded in parallel
+	// (see postingTable), then the lookups, which find the lists and their
+	// lengths. Keys no doc holds have no list: no doc shares them. Every
+	// key goes into the query's signature mask, which bounds what a doc
+	// shares of it.
+	var sink int32
 	for _, k := range f.keys {
-		if k&classMask == classWeak {
-			unseen += weakWeight
-			continue
-		}
-		if p := ix.postings[k]; len(p) > maxBucket {
-			unseen += keyWeight(k)
-		} else if len(p) > 0 {
-			s.lists = append(s.lists, posting{p, k})
+		if k&classMask != classWeak {
+			sink |= ix.postings.touch(k)
 		}
 	}
-	slices.SortFunc(s.lists, func(a, b posting) int { return cmp.Compare(len(a.slots), len(b.slots)) })
-	read, counted := 0, 0
-	for _, l := range s.lists {
-		p := l.slots
-		if read+len(p) > maxPostings && counted >= 3 {
-			unseen += keyWeight(l.key)
+	if f.title != 0 {
+		sink |= ix.titles.touch(f.title)
+	}
+	for _, k := range f.keys {
+		bit := sigBit(k)
+		s.umask.set(bit)
+		s.ubits[bit] += uint16(keyUnits(k))
+		if k&classMask == classWeak {
 			continue
 		}
-		read += len(p)
-		counted++
-		units := uint8(keyWeight(l.key) * weightUnits)
-		for _, slot := range p {
-			c := s.counts[slot]
-			if c == 0 {
-				s.touched = append(s.touched, slot)
-			}
-			s.counts[slot] = uint8(min(255, uint16(c)+uint16(units)))
+		if l, n := ix.postings.find(k); l >= 0 && n <= maxBucket {
+			s.lists = append(s.lists, posting{key: k, list: l, n: n})
 		}
+	}
+	// Plan the lists to count, rarest first: within the posting budget,
+	// but at least three. A selection sort stops at the last list counted.
+	read, counted := 0, 0
+	for counted < len(s.lists) && counted < maxCounted {
+		j := counted
+		for i := counted + 1; i < len(s.lists); i++ {
+			if s.lists[i].n < s.lists[j].n {
+				j = i
+			}
+		}
+		p := s.lists[j]
+		if read+int(p.n) > maxPostings && counted >= 3 {
+			break
+		}
+		s.lists[j], s.lists[counted] = s.lists[counted], p
+		read += int(p.n)
+		counted++
 	}
 	// A candidate shares at least two counted features' weight (one when
-	// the query has fewer than three).
-	need := uint8(2 * weightUnits)
+	// fewer than three are counted).
+	need := uint16(2 * weightUnits)
 	if counted < 3 {
 		need = weightUnits
 	}
+	// The lists' cache lines, loaded in parallel: most lists are too short
+	// for the hardware prefetcher to be of help.
+	for _, p := range s.lists[:counted] {
+		l := ix.postings.lists[p.list]
+		for i := 0; i < len(l); i += 16 {
+			sink |= l[i]
+		}
+	}
+	ep := s.epoch << 8
+	for _, p := range s.lists[:counted] {
+		s.cands = countPostings(s.counts, ix.postings.lists[p.list], ep, uint16(keyUnits(p.key)), need, s.cands)
+	}
 
-	// Keep the docs in the window whose score can still reach the
-	// threshold: sharing the counted weight c, a doc shares at most
-	// c + unseen, and the score grows with the shared weight. A histogram
-	// of the counts of those kept gives the cut-off for the best
-	// maxCandidates without sorting them all.
 	wq := f.weight()
-	var hist [256]int32
-	kept := s.touched[:0]
-	for _, slot := range s.touched {
-		c := s.counts[slot]
-		if c >= need {
-			m := ix.meta[slot]
-			wb := float64(m.weight)
-			if inWindow(m) && combine(min(float64(c)/weightUnits+unseen, wq, wb), wq, wb) >= ix.opts.Threshold {
-				hist[c]++
-				kept = append(kept, slot)
-				continue
-			}
-		}
-		s.counts[slot] = 0
+	inWindow := func(m *slotMeta) bool {
+		d := m.published - q
+		return m.weight >= 0 && (q == 0 || m.published == 0 || (d <= window && -d <= window))
 	}
-	cut, n := need, int32(0)
-	for c := 255; c >= int(need); c-- {
-		if n += hist[c]; n >= maxCandidates {
-			cut = uint8(c)
-			break
-		}
-	}
-
-	// Title matches first, then the feature candidates above the cut-off.
+	// Title matches first: they score 1 whatever their features.
 	if f.title != 0 {
-		for _, slot := range ix.titles[f.title] {
-			if len(s.cands) < maxCandidates && inWindow(ix.meta[slot]) {
-				s.cands = append(s.cands, candidate{slot, 255})
+		for _, slot := range ix.titles.get(f.title) {
+			if m := &ix.meta[slot]; inWindow(m) && !landsDisjoint(lm, m.lands) {
+				s.judge = append(s.judge, candidate{slot, math.Inf(1)})
 			}
 		}
 	}
-	atCut := maxCandidates - (n - hist[cut]) // room for docs at the cut-off, earliest added first
-	for _, slot := range kept {
-		if c := s.counts[slot]; c > cut || (c == cut && atCut > 0) {
-			if c == cut {
-				atCut--
-			}
-			s.cands = append(s.cands, candidate{slot, c})
-		}
-		s.counts[slot] = 0
+	nTitle := len(s.judge)
+	// The candidates' metadata, loaded in parallel, then the bound of each
+	// candidate's score.
+	for _, slot := range s.cands {
+		sink |= int32(ix.meta[slot].lands)
 	}
-	slices.SortFunc(s.cands, func(a, b candidate) int {
-		if c := cmp.Compare(b.count, a.count); c != 0 {
+	s.sink = sink
+	for _, slot := range s.cands {
+		m := &ix.meta[slot]
+		if !inWindow(m) || landsDisjoint(lm, m.lands) {
+			continue
+		}
+		wb := float64(m.weight)
+		shared := float64(s.umask.sharedUnits(&m.sig, &s.ubits)) / weightUnits
+		bound := combine(min(shared, wq, wb), wq, wb) - gapPenalty(q, m.published)
+		if bound >= threshold {
+			s.judge = append(s.judge, candidate{slot, bound})
+		}
+	}
+	slices.SortFunc(s.judge[nTitle:], func(a, b candidate) int {
+		if c := cmp.Compare(b.bound, a.bound); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.slot, b.slot)
 	})
 
 	judged := 0
-	for _, c := range s.cands {
+	for i, c := range s.judge {
 		if judged == maxCandidates {
 			break
 		}
-		if s.counts[c.slot] != 0 { // already judged (title and features)
-			continue
+		if i >= nTitle && nTitle > 0 && slices.ContainsFunc(s.judge[:nTitle], func(t candidate) bool { return t.slot == c.slot }) {
+			continue // judged as a title match
 		}
-		s.counts[c.slot] = 1
 		judged++
 		e := &ix.entries[c.slot]
-		pub := ix.meta[c.slot].published
-		if v := judge(f, &e.fp, q, pub, lm, e.lands, ix.opts); v.Same {
-			yes(e, pub, v)
+		m := &ix.meta[c.slot]
+		if v := judge(f, &e.fp, q, m.published, lm, m.lands, ix.opts); v.Same {
+			yes(e, m.published, v)
 		}
 	}
-	for _, c := range s.cands {
-		s.counts[c.slot] = 0
+	for _, k := range f.keys {
+		s.ubits[sigBit(k)] = 0
 	}
+}
+
+// countPostings adds units to the counts of the slots of one posting list
+// and appends to cands the slots whose count reaches need. A count is
+// stored as epoch<<8 | units, and a count of an earlier query is below
+// epoch<<8, so max(count, epoch<<8) is the current one. Kept out of line:
+// inlined, the loop's variables spill to the stack.
+//
+//go:noinline
+func countPostings(counts []uint16, slots []int32, epoch, units, need uint16, cands []int32) []int32 {
+	lo := epoch + need - units // a count in [lo, lo+units) reaches need now
+	for _, slot := range slots {
+		old := max(counts[slot], epoch)
+		counts[slot] = old + units
+		if old-lo < units {
+			cands = append(cands, slot)
+		}
+	}
+	return cands
 }
 
 func (ix *Index) getScratch(n int) *findScratch {
@@ -392,11 +486,21 @@ func (ix *Index) getScratch(n int) *findScratch {
 		s = new(findScratch)
 	}
 	if len(s.counts) < n {
-		s.counts = make([]uint8, n+n/4)
+		s.counts = make([]uint16, n+n/4)
+		s.epoch = 0
 	}
-	s.touched = s.touched[:0]
-	s.cands = s.cands[:0]
-	clear(s.lists)
-	s.lists = s.lists[:0]
+	s.epoch++
+	if s.epoch == 256 {
+		clear(s.counts)
+		s.epoch = 1
+	}
 	return s
+}
+
+func (ix *Index) putScratch(s *findScratch) {
+	s.cands = s.cands[:0]
+	s.lists = s.lists[:0]
+	s.judge = s.judge[:0]
+	s.umask = signature{}
+	ix.scratch.Put(s)
 }

@@ -65,10 +65,7 @@ func judge(a, b *Fingerprint, ta, tb int64, la, lb uint32, o Options) Verdict {
 			gap = -gap
 		}
 	}
-	v := Verdict{Score: similarity(a, b)}
-	if days := gap.Hours()/24 - 1; days > 0 {
-		v.Score -= gapPenaltyPerDay * days
-	}
+	v := Verdict{Score: similarity(a, b) - gapPenalty(ta, tb)}
 	title := a.title != 0 && a.title == b.title
 	if title {
 		v.Score = 1
@@ -91,6 +88,22 @@ func judge(a, b *Fingerprint, ta, tb int64, la, lb uint32, o Options) Verdict {
 		v.Same, v.Layer = true, LayerSimilar
 	}
 	return v
+}
+
+// gapPenalty is what the score loses for the time between two
+// publications (Unix nanoseconds, 0 when unknown).
+func gapPenalty(ta, tb int64) float64 {
+	if ta == 0 || tb == 0 {
+		return 0
+	}
+	gap := time.Duration(ta - tb)
+	if gap < 0 {
+		gap = -gap
+	}
+	if days := gap.Hours()/24 - 1; days > 0 {
+		return gapPenaltyPerDay * days
+	}
+	return 0
 }
 
 func keyWeight(k uint32) float64 {

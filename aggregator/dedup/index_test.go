@@ -102,6 +102,15 @@ func TestIndex_LandRule(t *testing.T) {
 	if _, ok := find(ix, q); !ok {
 		t.Error("identical text without Lands did not match")
 	}
+	// The Bund is no Land (pressRelease is tagged DE-TH).
+	q.Lands = []string{"DE"}
+	if _, ok := find(ix, q); !ok {
+		t.Error("identical text tagged DE (Bund) did not match the DE-TH item")
+	}
+	q.Lands = []string{"DE", "DE-SN"}
+	if m, ok := find(ix, q); ok {
+		t.Errorf("identical text tagged DE, DE-SN matched the DE-TH item: %+v", m)
+	}
 }
 
 func TestIndex_RemoveReplacePrune(t *testing.T) {

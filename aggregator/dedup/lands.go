@@ -3,11 +3,11 @@ package dedup
 import "strings"
 
 // Land sets are kept as bit masks: bit 0 is "DE" (the Bund), bits 1–16 the
-// Länder in ISO 3166-2 order, bits 17–31 other codes by hash. Two sets are
-// disjoint when their masks share no bit; an empty set (mask 0) is
-// compatible with anything. Two different unknown codes can share a hash bit
-// and then count as overlapping: the Land rule only ever keeps items apart,
-// so a collision can cost a split, never cause a wrong merge.
+// Länder in ISO 3166-2 order, bits 17–31 other codes by hash. The Bund is
+// no Land: it is neutral in the Land rule (see landsDisjoint). Two
+// different unknown codes can share a hash bit and then count as
+// overlapping: the Land rule only ever keeps items apart, so a collision
+// can cost a split, never cause a wrong merge.
 
 var landCodes = [...]string{
 	"DE", "DE-BW", "DE-BY", "DE-BE", "DE-BB", "DE-HB", "DE-HH", "DE-HE", "DE-MV",
@@ -42,8 +42,16 @@ func landMask(lands []string) uint32 {
 	return m
 }
 
-// landsDisjoint reports whether two non-empty Land sets have no code in
-// common, which keeps the items apart whatever their text.
+// bundBit is the mask bit of "DE".
+const bundBit = 1 << 0
+
+// landsDisjoint reports whether two Land sets name Länder (or other
+// regions) but none in common, which keeps the items apart whatever their
+// text. "DE" (the Bund) is no Land and counts for neither side: a federal
+// release and a Land's copy of it ({DE} / {DE-HE}) are compatible, as is
+// any set with an empty one, while {DE, DE-HE} / {DE-TH} are disjoint (HE
+// vs TH).
 func landsDisjoint(a, b uint32) bool {
+	a, b = a&^bundBit, b&^bundBit
 	return a != 0 && b != 0 && a&b == 0
 }

@@ -102,11 +102,41 @@ func TestSame_LandRule(t *testing.T) {
 	with := func(lands ...string) Doc { d := b; d.Lands = lands; return d }
 	runPairs(t, []pairCase{
 		{name: "disjoint sets stay apart even with identical text", a: pressRelease, b: with("DE-SN"), same: false, reason: ReasonLands},
-		{name: "Bund and a Land are disjoint", a: pressRelease, b: with("DE"), same: false, reason: ReasonLands},
+		{name: "the Bund is no Land: compatible with a Land", a: pressRelease, b: with("DE"), same: true, layer: LayerTitle},
+		{name: "Bund and a Land vs another Land are disjoint", a: pressRelease, b: with("DE", "DE-SN"), same: false, reason: ReasonLands},
 		{name: "empty set is compatible", a: pressRelease, b: with(), same: true, layer: LayerTitle},
 		{name: "overlapping sets", a: pressRelease, b: with("DE", "DE-TH"), same: true, layer: LayerTitle},
 		{name: "codes are case-insensitive", a: pressRelease, b: with("de-th"), same: true, layer: LayerTitle},
 	})
+}
+
+func TestLandsDisjoint(t *testing.T) {
+	for _, tt := range []struct {
+		a, b     []string
+		disjoint bool
+	}{
+		{nil, nil, false},
+		{nil, []string{"DE-HE"}, false},
+		{[]string{"DE"}, []string{"DE-HE"}, false}, // the Bund is no Land
+		{[]string{"DE"}, []string{"DE"}, false},
+		{[]string{"DE"}, nil, false},
+		{[]string{"DE", "DE-HE"}, []string{"DE"}, false},
+		{[]string{"DE", "DE-HE"}, []string{"DE-TH"}, true}, // HE vs TH
+		{[]string{"DE", "DE-HE"}, []string{"DE", "DE-TH"}, true},
+		{[]string{"DE", "DE-HE"}, []string{"DE-TH", "DE-HE"}, false},
+		{[]string{"DE-HE"}, []string{"DE-TH"}, true},
+		{[]string{"DE-HE"}, []string{"de-he "}, false},
+		{[]string{" "}, []string{"DE-TH"}, false}, // blank codes are ignored
+		{[]string{"AT"}, []string{"DE-TH"}, true}, // other codes are regions too
+		{[]string{"DE", "AT"}, []string{"DE"}, false},
+	} {
+		if got := landsDisjoint(landMask(tt.a), landMask(tt.b)); got != tt.disjoint {
+			t.Errorf("landsDisjoint(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.disjoint)
+		}
+		if got := landsDisjoint(landMask(tt.b), landMask(tt.a)); got != tt.disjoint {
+			t.Errorf("landsDisjoint(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.disjoint)
+		}
+	}
 }
 
 func TestSame_Window(t *testing.T) {

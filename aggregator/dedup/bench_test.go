@@ -99,6 +99,33 @@ func BenchmarkFind(b *testing.B) {
 		}
 		benchFind(b, ix, fresh, dups)
 	})
+	// Real items: the labelled pairs' b sides looked up among their a
+	// sides and 100,000 background items (see TestLabelledPairsLoaded).
+	for _, bg := range []struct {
+		name    string
+		fromSet int
+	}{{"labelled-mixed", 1}, {"labelled-harsh", 10}} {
+		b.Run(bg.name, func(b *testing.B) {
+			pairs := readPairs(b)
+			ix := loadedIndex(pairs, bg.fromSet)
+			qs := make([]benchQuery, len(pairs))
+			for i, p := range pairs {
+				d := p.B.doc(0)
+				qs[i] = benchQuery{d.Published, d.Lands, NewFingerprint(d)}
+			}
+			b.Run("all", func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				cpu := cpuTime()
+				for b.Loop() {
+					q := &qs[i%len(qs)]
+					ix.Find(q.pub, q.lands, q.f)
+					i++
+				}
+				reportCPU(b, cpu, i)
+			})
+		})
+	}
 }
 
 func benchFind(b *testing.B, ix *Index, fresh, dups []benchQuery) {

@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"sync"
@@ -434,12 +433,7 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 			s.judge = append(s.judge, candidate{slot, bound})
 		}
 	}
-	slices.SortFunc(s.judge[nTitle:], func(a, b candidate) int {
-		if c := cmp.Compare(b.bound, a.bound); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.slot, b.slot)
-	})
+	bestFirst(s.judge[nTitle:], maxCandidates)
 
 	judged := 0
 	for i, c := range s.judge {
@@ -459,6 +453,63 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 	for _, k := range f.keys {
 		s.ubits[sigBit(k)] = 0
 	}
+}
+
+// before orders candidates: highest bound first, then the earliest added.
+func (a candidate) before(b candidate) bool {
+	return a.bound > b.bound || a.bound == b.bound && a.slot < b.slot
+}
+
+// bestFirst moves the best k candidates to the front of c, in order. Only
+// queries with very few and very common features have more than k (a
+// one-word text can match any text containing the word); a selection
+// keeps them from sorting thousands.
+func bestFirst(c []candidate, k int) {
+	if len(c) > k {
+		// Quickselect: partition until c[:k] holds the best k.
+		lo, hi := 0, len(c)
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			// Median of three as the pivot, moved to c[lo].
+			if c[mid].before(c[lo]) {
+				c[mid], c[lo] = c[lo], c[mid]
+			}
+			if c[hi-1].before(c[lo]) {
+				c[hi-1], c[lo] = c[lo], c[hi-1]
+			}
+			if c[hi-1].before(c[mid]) {
+				c[hi-1], c[mid] = c[mid], c[hi-1]
+			}
+			c[lo], c[mid] = c[mid], c[lo]
+			pivot := c[lo]
+			i := lo + 1
+			for j := lo + 1; j < hi; j++ {
+				if c[j].before(pivot) {
+					c[i], c[j] = c[j], c[i]
+					i++
+				}
+			}
+			c[lo], c[i-1] = c[i-1], c[lo] // the pivot's final place
+			switch p := i - 1; {
+			case p == k || p == k-1:
+				lo, hi = p, p
+			case p > k:
+				hi = p
+			default:
+				lo = p + 1
+			}
+		}
+		c = c[:k]
+	}
+	slices.SortFunc(c, func(a, b candidate) int {
+		switch {
+		case a.before(b):
+			return -1
+		case b.before(a):
+			return 1
+		}
+		return 0
+	})
 }
 
 // countPostings adds units to the counts of the slots of one posting list

@@ -55,6 +55,22 @@ func TestLabelledPairsLoaded(t *testing.T) {
 // loadedPairs builds the index of TestLabelledPairsLoaded, with fromSet
 // words in ten from the labelled set, and looks up every b side.
 func loadedPairs(pairs []labelledPair, fromSet int) (c confusion, background int) {
+	ix := loadedIndex(pairs, fromSet)
+	for i, p := range pairs {
+		b := p.B.doc(0)
+		ms := ix.Matches(b.Published, b.Lands, NewFingerprint(b))
+		c.add(p.Duplicate, slices.ContainsFunc(ms, func(m Match) bool { return m.ID == int64(i+1) }))
+		if slices.ContainsFunc(ms, func(m Match) bool { return m.ID >= 1000 }) {
+			background++
+		}
+	}
+	return c, background
+}
+
+// loadedIndex returns an index of loadedBackground background items with
+// fromSet words in ten from the labelled set, spread over the pairs'
+// dates, and the pairs' a sides (ID i+1 for pair i).
+func loadedIndex(pairs []labelledPair, fromSet int) *Index {
 	var tokens []string
 	first, last := pairs[0].A.Published, pairs[0].A.Published
 	for _, p := range pairs {
@@ -96,13 +112,5 @@ func loadedPairs(pairs []labelledPair, fromSet int) (c confusion, background int
 	for i, p := range pairs {
 		addDoc(ix, p.A.doc(int64(i+1)))
 	}
-	for i, p := range pairs {
-		b := p.B.doc(0)
-		ms := ix.Matches(b.Published, b.Lands, NewFingerprint(b))
-		c.add(p.Duplicate, slices.ContainsFunc(ms, func(m Match) bool { return m.ID == int64(i+1) }))
-		if slices.ContainsFunc(ms, func(m Match) bool { return m.ID >= 1000 }) {
-			background++
-		}
-	}
-	return c, background
+	return ix
 }

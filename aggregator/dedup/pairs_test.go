@@ -45,7 +45,7 @@ func (it labelledItem) doc(id int64) Doc {
 	return Doc{ID: id, Title: it.Title, Teaser: it.Teaser, Lands: it.Lands, Published: it.Published}
 }
 
-func readPairs(t *testing.T) []labelledPair {
+func readPairs(t testing.TB) []labelledPair {
 	t.Helper()
 	f, err := os.Open(pairsFile)
 	if errors.Is(err, fs.ErrNotExist) {

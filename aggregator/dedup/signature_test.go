@@ -148,3 +148,29 @@ func sharesTwo(a, b *Fingerprint) bool {
 	}
 	return w >= 2
 }
+
+func TestBestFirst(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 3000 {
+		n := rng.IntN(300)
+		k := 1 + rng.IntN(80)
+		c := make([]candidate, n)
+		perm := rng.Perm(n)
+		for i := range c {
+			// Few distinct bounds: many ties, broken by slot.
+			c[i] = candidate{slot: int32(perm[i]), bound: float64(rng.IntN(5)) / 4}
+		}
+		want := slices.Clone(c)
+		slices.SortFunc(want, func(a, b candidate) int {
+			if a.before(b) {
+				return -1
+			}
+			return 1
+		})
+		bestFirst(c, k)
+		m := min(k, n)
+		if !slices.Equal(c[:m], want[:m]) {
+			t.Fatalf("n %d k %d: got %v, want %v", n, k, c[:m], want[:m])
+		}
+	}
+}

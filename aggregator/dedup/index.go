@@ -12,10 +12,11 @@ import (
 // most maxCandidates docs.
 const (
 	// maxPostings: a query reads the posting lists of its features rarest
-	// first and opens no further list once it has read this many postings
-	// (but at least three lists). Duplicates share their rare features, so
-	// they are found early.
+	// first and opens no further list once it has read this many postings,
+	// but it reads at least minLists lists. Duplicates share their rare
+	// features, so they are found early.
 	maxPostings = 1024
+	minLists    = 3
 	// maxBucket: a feature shared by more docs than this is too common to
 	// be evidence of a duplicate and its posting list is not read (it still
 	// counts in the score bound and in the score).
@@ -365,7 +366,8 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 		}
 	}
 	// Plan the lists to count, rarest first: within the posting budget,
-	// but at least three. A selection sort stops at the last list counted.
+	// but at least minLists. A selection sort stops at the last list
+	// counted.
 	read, counted := 0, 0
 	for counted < len(s.lists) && counted < maxCounted {
 		j := counted
@@ -375,7 +377,7 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 			}
 		}
 		p := s.lists[j]
-		if read+int(p.n) > maxPostings && counted >= 3 {
+		if read+int(p.n) > maxPostings && counted >= minLists {
 			break
 		}
 		s.lists[j], s.lists[counted] = s.lists[counted], p

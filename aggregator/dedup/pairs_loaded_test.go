@@ -69,7 +69,8 @@ func loadedPairs(pairs []labelledPair, fromSet int) (c confusion, background int
 
 // loadedIndex returns an index of loadedBackground background items with
 // fromSet words in ten from the labelled set, spread over the pairs'
-// dates, and the pairs' a sides (ID i+1 for pair i).
+// dates, and the pairs' a sides (ID i+1 for pair i), added in publication
+// order.
 func loadedIndex(pairs []labelledPair, fromSet int) *Index {
 	var tokens []string
 	first, last := pairs[0].A.Published, pairs[0].A.Published
@@ -100,17 +101,23 @@ func loadedIndex(pairs []labelledPair, fromSet int) *Index {
 		}
 		return strings.Join(w, " ")
 	}
-	ix := NewIndex(DefaultOptions())
+	// All items are added in publication order, as a rebuild does.
+	docs := make([]Doc, 0, loadedBackground+len(pairs))
 	for i := range loadedBackground {
 		d := Doc{ID: int64(1000 + i), Title: text(5 + rng.IntN(6)), Teaser: text(20 + rng.IntN(25)),
 			Published: first.Add(time.Duration(i) * step)}
 		if rng.IntN(10) < 7 {
 			d.Lands = []string{synthLands[rng.IntN(len(synthLands))]}
 		}
-		addDoc(ix, d)
+		docs = append(docs, d)
 	}
 	for i, p := range pairs {
-		addDoc(ix, p.A.doc(int64(i+1)))
+		docs = append(docs, p.A.doc(int64(i+1)))
+	}
+	slices.SortStableFunc(docs, func(a, b Doc) int { return a.Published.Compare(b.Published) })
+	ix := NewIndex(DefaultOptions())
+	for _, d := range docs {
+		addDoc(ix, d)
 	}
 	return ix
 }

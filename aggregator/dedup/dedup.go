@@ -14,9 +14,10 @@
 //
 // Both layers are subject to the rules that keep hard negatives apart:
 // items published further apart than the window, items tagged with
-// disjoint non-empty Land sets, texts that each mention a number the other
-// lacks ("KW 12" vs "KW 13") and texts that each name a different place
-// ("Thüringen: …" vs "Sachsen: …") are never merged. The method, the
+// disjoint Land sets ("DE", the Bund, is no Land and counts for neither
+// side), texts that each mention a number the other lacks ("KW 12" vs
+// "KW 13") and texts that each name a different place ("Thüringen: …" vs
+// "Sachsen: …") are never merged. The method, the
 // thresholds and the measured figures are in docs/dedup.md.
 //
 // Clusters (primary item, editorial split and merge) are kept by storage;

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -41,8 +40,6 @@ type Clusterer interface {
 // canonical-link layer always runs). Call before the first write.
 func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
 
-// ErrLocked is returned when an editor's decision forbids an operation.
-var ErrLocked = errors.New("locked by an editorial decision")
 
 // findCluster returns the best match from another source than sourceID.
 // Within one source the GUID decides what is one item: a source's own

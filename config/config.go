@@ -295,14 +295,8 @@ func (c *Config) line(field string) int {
 // and the ISO 3166-2 codes of the 16 Länder.
 var LandCodes = []string{"DE", "DE-BW", "DE-BY", "DE-BE", "DE-BB", "DE-HB", "DE-HH", "DE-HE", "DE-MV", "DE-NI", "DE-NW", "DE-RP", "DE-SL", "DE-SN", "DE-ST", "DE-SH", "DE-TH"}
 
-func validLand(code string) bool {
-	for _, c := range LandCodes {
-		if c == code {
-			return true
-		}
-	}
-	return false
-}
+// ValidLand reports whether code is one of LandCodes.
+func ValidLand(code string) bool { return landNames[code] != "" }
 
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
@@ -363,7 +357,7 @@ func (c *Config) Validate() error {
 			add(f+".lands", "", "must list at least one Land code")
 		}
 		for j, l := range r.Lands {
-			if !validLand(l) {
+			if !ValidLand(l) {
 				add(fmt.Sprintf("%s.lands[%d]", f, j), "", "unknown Land code %q (want DE or DE-BW … DE-TH)", l)
 			}
 		}
@@ -396,7 +390,7 @@ func (c *Config) Validate() error {
 				seenURL[key] = i
 			}
 		}
-		if s.Land != "" && !validLand(s.Land) {
+		if s.Land != "" && !ValidLand(s.Land) {
 			add(f+".land", s.Name, "unknown Land code %q (want DE or DE-BW … DE-TH)", s.Land)
 		}
 		if s.Schedule != "" {
@@ -418,7 +412,7 @@ func (c *Config) Validate() error {
 		}
 		seenOut[o.Name] = true
 		for j, l := range o.Lands {
-			if !validLand(l) {
+			if !ValidLand(l) {
 				add(fmt.Sprintf("%s.lands[%d]", f, j), "", "unknown Land code %q (want DE or DE-BW … DE-TH)", l)
 			}
 		}

@@ -106,11 +106,13 @@ func badURLRune(r rune) bool {
 }
 
 // landSlugs maps the short path names of Land feeds to their codes.
-var landSlugs = map[string]string{
-	"bund": "DE", "bw": "DE-BW", "by": "DE-BY", "be": "DE-BE", "bb": "DE-BB", "hb": "DE-HB", "hh": "DE-HH",
-	"he": "DE-HE", "mv": "DE-MV", "ni": "DE-NI", "nw": "DE-NW", "rp": "DE-RP", "sl": "DE-SL", "sn": "DE-SN",
-	"st": "DE-ST", "sh": "DE-SH", "th": "DE-TH",
-}
+var landSlugs = func() map[string]string {
+	m := make(map[string]string, len(config.LandCodes))
+	for _, c := range config.LandCodes {
+		m[landSlug(c)] = c
+	}
+	return m
+}()
 
 // landSlug is the path name of a Land code ("DE-HE" → "he", "DE" → "bund").
 func landSlug(code string) string {

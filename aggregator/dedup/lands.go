@@ -1,6 +1,10 @@
 package dedup
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/egovfeed/egovfeed/config"
+)
 
 // Land sets are kept as bit masks: bit 0 is "DE" (the Bund), bits 1–16 the
 // Länder in ISO 3166-2 order, bits 17–31 other codes by hash. The Bund is
@@ -9,10 +13,9 @@ import "strings"
 // overlapping: the Land rule only ever keeps items apart, so a collision
 // can cost a split, never cause a wrong merge.
 
-var landCodes = [...]string{
-	"DE", "DE-BW", "DE-BY", "DE-BE", "DE-BB", "DE-HB", "DE-HH", "DE-HE", "DE-MV",
-	"DE-NI", "DE-NW", "DE-RP", "DE-SL", "DE-SN", "DE-ST", "DE-SH", "DE-TH",
-}
+// landCodes fixes the bit of each known code. Fingerprints store masks,
+// so this order must never change: it is config.LandCodes' order.
+var landCodes = config.LandCodes
 
 // landBit returns the bit number of an ISO 3166-2 code.
 func landBit(code string) uint8 {

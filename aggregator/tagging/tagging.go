@@ -15,6 +15,8 @@ import (
 	"regexp"
 	"sort"
 	"sync"
+
+	"github.com/egovfeed/egovfeed/config"
 )
 
 // Tag is one Land assignment with its explanation.
@@ -43,9 +45,13 @@ type Tagger struct {
 var landCodes = [...]string{"DE", "DE-BB", "DE-BE", "DE-BW", "DE-BY", "DE-HB", "DE-HE", "DE-HH",
 	"DE-MV", "DE-NI", "DE-NW", "DE-RP", "DE-SH", "DE-SL", "DE-SN", "DE-ST", "DE-TH"}
 
-var landNames = [...]string{"Bund", "Brandenburg", "Berlin", "Baden-Württemberg", "Bayern", "Bremen",
-	"Hessen", "Hamburg", "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen",
-	"Rheinland-Pfalz", "Schleswig-Holstein", "Saarland", "Sachsen", "Sachsen-Anhalt", "Thüringen"}
+// landNames holds config.LandName of each landCodes entry, by index.
+var landNames = func() (n [len(landCodes)]string) {
+	for i, c := range landCodes {
+		n[i] = config.LandName(c)
+	}
+	return n
+}()
 
 func landIndex(code string) (uint8, bool) {
 	for i, c := range landCodes {
@@ -57,19 +63,11 @@ func landIndex(code string) (uint8, bool) {
 }
 
 // ValidLand reports whether code is "DE" or one of the 16 "DE-XX" codes.
-func ValidLand(code string) bool {
-	_, ok := landIndex(code)
-	return ok
-}
+func ValidLand(code string) bool { return config.ValidLand(code) }
 
 // LandName returns the German name for a code ("DE-HE" → "Hessen",
 // "DE" → "Bund"), or "" for an unknown code.
-func LandName(code string) string {
-	if i, ok := landIndex(code); ok {
-		return landNames[i]
-	}
-	return ""
-}
+func LandName(code string) string { return config.LandName(code) }
 
 // Lands returns all 17 codes in a stable order: "DE", then the Länder by code.
 func Lands() []string {

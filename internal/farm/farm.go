@@ -47,8 +47,8 @@ func New(n, m int, seed uint64) *Farm {
 `, i, i)
 		}
 		for j := range m {
-			title := sentence(rng, 5+rng.IntN(5))
-			teaser := sentence(rng, 20+rng.IntN(25)) + " " + sentence(rng, 10+rng.IntN(15))
+			title := Sentence(rng, 5+rng.IntN(5))
+			teaser := Sentence(rng, 20+rng.IntN(25)) + " " + Sentence(rng, 10+rng.IntN(15))
 			when := base.Add(time.Duration(i*m+j) * time.Minute)
 			link := fmt.Sprintf("https://quelle%d.example/meldung/%d?utm_source=rss", i, j)
 			if atom {
@@ -103,7 +103,13 @@ var lexicon = func() []string {
 	return out
 }()
 
-func sentence(rng *rand.Rand, n int) string {
+// Word returns a random word of the made-up lexicon.
+func Word(rng *rand.Rand) string { return lexicon[rng.IntN(len(lexicon))] }
+
+// Sentence returns n words, about a third from a pool of domain-common
+// words and the rest from the lexicon, with one number, ending in ".":
+// the text of every farm title and teaser.
+func Sentence(rng *rand.Rand, n int) string {
 	parts := make([]string, n)
 	for i := range parts {
 		// About a third common words, the rest from the large lexicon.

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"github.com/egovfeed/egovfeed/internal/cputime"
 	"runtime"
 	"sync"
 	"testing"
@@ -30,7 +31,7 @@ func BenchmarkFingerprint(b *testing.B) {
 	docs := newSynthCorpus(7, benchStart, time.Second).docs(1000)
 	b.ReportAllocs()
 	i := 0
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for b.Loop() {
 		NewFingerprint(docs[i%len(docs)])
 		i++
@@ -40,7 +41,7 @@ func BenchmarkFingerprint(b *testing.B) {
 
 // reportCPU reports the process CPU time per op since cpu0.
 func reportCPU(b *testing.B, cpu0 time.Duration, ops int) {
-	if d := cpuTime() - cpu0; d > 0 && ops > 0 {
+	if d := cputime.Process() - cpu0; d > 0 && ops > 0 {
 		b.ReportMetric(float64(d.Nanoseconds())/float64(ops), "cpu-ns/op")
 	}
 }
@@ -116,7 +117,7 @@ func BenchmarkFind(b *testing.B) {
 			b.Run("all", func(b *testing.B) {
 				b.ReportAllocs()
 				i := 0
-				cpu := cpuTime()
+				cpu := cputime.Process()
 				for b.Loop() {
 					q := &qs[i%len(qs)]
 					ix.Find(q.pub, q.lands, q.f)
@@ -136,7 +137,7 @@ func benchFind(b *testing.B, ix *Index, fresh, dups []benchQuery) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
-			cpu := cpuTime()
+			cpu := cputime.Process()
 			for b.Loop() {
 				q := &bc.qs[i%len(bc.qs)]
 				ix.Find(q.pub, q.lands, q.f)
@@ -167,20 +168,20 @@ func BenchmarkAdd(b *testing.B) {
 	}
 	i := 0
 	var cpu time.Duration
-	c0 := cpuTime()
+	c0 := cputime.Process()
 	for b.Loop() {
 		if i%len(fps) == 0 && i > 0 {
-			cpu += cpuTime() - c0
+			cpu += cputime.Process() - c0
 			b.StopTimer()
 			removeAll()
 			b.StartTimer()
-			c0 = cpuTime()
+			c0 = cputime.Process()
 		}
 		q := &fps[i%len(fps)]
 		ix.Add(firstID+int64(i%len(fps)), q.pub, q.lands, q.f)
 		i++
 	}
-	cpu += cpuTime() - c0
+	cpu += cputime.Process() - c0
 	b.StopTimer()
 	removeAll()
 	if i > 0 {
@@ -213,7 +214,7 @@ func BenchmarkFindAddIngest(b *testing.B) {
 	}
 	b.ReportAllocs()
 	matched, ops := 0, 0
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), cputime.Process()
 	for b.Loop() {
 		ix := NewIndex(DefaultOptions())
 		for k := range items {
@@ -229,7 +230,7 @@ func BenchmarkFindAddIngest(b *testing.B) {
 		}
 		ops++
 	}
-	wall, cpuUsed := time.Since(start), cpuTime()-cpu
+	wall, cpuUsed := time.Since(start), cputime.Process()-cpu
 	b.ReportMetric(float64(wall.Nanoseconds())/float64(ops*n), "ns/item")
 	b.ReportMetric(float64(cpuUsed.Nanoseconds())/float64(ops*n), "cpu-ns/item")
 	b.ReportMetric(float64(matched)/float64(ops), "matched/op")
@@ -240,7 +241,7 @@ func BenchmarkFindAddIngest(b *testing.B) {
 func BenchmarkRebuild(b *testing.B) {
 	docs, _ := benchWindow()
 	for b.Loop() {
-		start, cpu := time.Now(), cpuTime()
+		start, cpu := time.Now(), cputime.Process()
 		ix := NewIndex(DefaultOptions())
 		for _, d := range docs {
 			f := NewFingerprint(d)
@@ -248,7 +249,7 @@ func BenchmarkRebuild(b *testing.B) {
 			ix.Add(d.ID, d.Published, d.Lands, f)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/rebuild")
-		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s/rebuild")
+		b.ReportMetric((cputime.Process() - cpu).Seconds(), "cpu-s/rebuild")
 	}
 }
 

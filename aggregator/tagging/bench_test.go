@@ -1,6 +1,7 @@
 package tagging
 
 import (
+	"github.com/egovfeed/egovfeed/internal/cputime"
 	"runtime"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func BenchmarkTag(b *testing.B) {
 	b.SetBytes(int64(bytes / len(benchItems)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	start, startCPU := time.Now(), cpuTime()
+	start, startCPU := time.Now(), cputime.Process()
 	for i := 0; b.Loop(); i++ {
 		it := benchItems[i%len(benchItems)]
 		tg.Tag(it[0], it[1])
@@ -36,7 +37,7 @@ func BenchmarkTag(b *testing.B) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "items/s")
 	// Items per CPU-second is what one core achieves, even when other
 	// processes share the machine.
-	if cpu := cpuTime() - startCPU; cpu > 0 {
+	if cpu := cputime.Process() - startCPU; cpu > 0 {
 		b.ReportMetric(float64(b.N)/cpu.Seconds(), "items/cpu-s")
 	}
 }
@@ -54,10 +55,10 @@ func BenchmarkLoad(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		b.StartTimer()
-		start, startCPU := time.Now(), cpuTime()
+		start, startCPU := time.Now(), cputime.Process()
 		gz, err := loadGazetteer()
 		elapsed += time.Since(start)
-		elapsedCPU += cpuTime() - startCPU
+		elapsedCPU += cputime.Process() - startCPU
 		if err != nil {
 			b.Fatal(err)
 		}

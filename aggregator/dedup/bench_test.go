@@ -1,11 +1,12 @@
 package dedup
 
 import (
-	"github.com/egovfeed/egovfeed/internal/cputime"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/egovfeed/egovfeed/internal/cputime"
 )
 
 // benchN is the window size the speed targets are stated for.

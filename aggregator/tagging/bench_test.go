@@ -1,10 +1,11 @@
 package tagging
 
 import (
-	"github.com/egovfeed/egovfeed/internal/cputime"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/egovfeed/egovfeed/internal/cputime"
 )
 
 // benchItems are typical items: a title of about 60 characters and a

@@ -246,6 +246,11 @@ func (a *Aggregator) parse(src *source, resp *fetch.Response, now time.Time) (it
 	return items, title, link, nil
 }
 
+// rssTranslator skips gofeed's search for an item image in the item's
+// HTML: a full HTML parse per item (a third of the parser's allocations)
+// for a field nothing here reads.
+var rssTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+
 // parseFeed parses RSS, Atom or JSON Feed, turning a panic in the parser
 // (third-party code fed hostile input) into an error.
 func parseFeed(body []byte) (feed *gofeed.Feed, err error) {
@@ -257,7 +262,9 @@ func parseFeed(body []byte) (feed *gofeed.Feed, err error) {
 	if d := xmlDepth(body, maxXMLDepth); d > maxXMLDepth {
 		return nil, fmt.Errorf("%w: elements nested more than %d deep", ErrNotAFeed, maxXMLDepth)
 	}
-	feed, err = gofeed.NewParser().Parse(bytes.NewReader(body))
+	p := gofeed.NewParser()
+	p.RSSTranslator = rssTranslator
+	feed, err = p.Parse(bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotAFeed, err)
 	}

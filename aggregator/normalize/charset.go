@@ -170,11 +170,19 @@ func hasMultibyte(b []byte) bool {
 // stripControls removes C0 control characters XML 1.0 forbids, which
 // some servers leak into feeds and which make the XML parser give up.
 func stripControls(b []byte) []byte {
-	if bytes.IndexFunc(b, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' }) < 0 {
+	// Bytewise: no byte of a multi-byte UTF-8 sequence is below 0x80.
+	first := -1
+	for i, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
 		return b
 	}
-	out := b[:0:0]
-	for _, c := range b {
+	out := append(make([]byte, 0, len(b)), b[:first]...)
+	for _, c := range b[first:] {
 		if c >= 0x20 || c == '\t' || c == '\n' || c == '\r' {
 			out = append(out, c)
 		}
@@ -185,7 +193,7 @@ func stripControls(b []byte) []byte {
 func rewriteDecl(b []byte) []byte {
 	head := b[:min(len(b), 512)]
 	loc := xmlEncodingDecl.FindSubmatchIndex(head)
-	if loc == nil {
+	if loc == nil || strings.EqualFold(string(head[loc[4]:loc[5]]), "utf-8") {
 		return b
 	}
 	out := make([]byte, 0, len(b))

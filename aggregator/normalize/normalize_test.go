@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -231,6 +232,41 @@ func FuzzCanonicalLink(f *testing.F) {
 			if isTracking(k) {
 				t.Fatalf("tracking parameter %q kept: %q", k, got)
 			}
+		}
+	})
+}
+
+// cutReference is Cut as first written, on the rune slice of the whole
+// text; Cut now decodes only the runes it can keep and must agree with it.
+func cutReference(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	rs := []rune(s)
+	limit := max - 2
+	for i := limit - 1; i >= limit/2; i-- {
+		if sentenceEnd(rs, i) {
+			return string(rs[:i+1]) + " …"
+		}
+	}
+	for i := limit; i > 0; i-- {
+		if unicode.IsSpace(rs[i]) {
+			return strings.TrimRightFunc(string(rs[:i]), func(r rune) bool {
+				return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '!' && r != '?' && r != ')' && r != '"' && r != '“'
+			}) + " …"
+		}
+	}
+	return string(rs[:limit]) + "…"
+}
+
+func FuzzCut(f *testing.F) {
+	for _, s := range []string{"Ein Satz. Noch einer", "Ab dem 13. Januar gilt", "z. B. Wohngeld", strings.Repeat("ä", 400), strings.Repeat("Satz. Der ", 60), "\xff\xfe. A"} {
+		f.Add(s, uint16(30))
+	}
+	f.Fuzz(func(t *testing.T, in string, max uint16) {
+		m := 3 + int(max)%(TeaserMax+40) // past the stack buffer too
+		if got, want := Cut(in, m), cutReference(in, m); got != want {
+			t.Fatalf("Cut(%q, %d) = %q, want %q", in, m, got, want)
 		}
 	})
 }

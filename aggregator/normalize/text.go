@@ -48,8 +48,10 @@ var inline = map[atom.Atom]bool{
 // extractText walks s with the HTML tokenizer and keeps the text.
 // Block-level tags become spaces so words on both sides stay apart.
 func extractText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
+	if !strings.Contains(s, "<") {
+		// Without markup the tokenizer would only decode entities
+		// (the 4 KB buffer it allocates per call is most of its cost).
+		return html.UnescapeString(s)
 	}
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))
@@ -118,7 +120,20 @@ func clean(s string) string {
 	ascii := true
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf { // fast path: most text is ASCII
+		if c > ' ' && c < 0x7f { // fast path: a run of printable ASCII
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		if c < utf8.RuneSelf {
 			i++
 			switch {
 			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
@@ -175,10 +190,23 @@ var abbreviations = map[string]bool{
 
 // Cut shortens s to at most max characters (runes).
 func Cut(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
+	if len(s) <= max || utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	rs := []rune(s)
+	// Only the first max runes can be kept or looked at (sentenceEnd reads
+	// two past its index, which stays below max-1): decoding just those
+	// spares a rune copy of a whole article body.
+	var arr [TeaserMax]rune
+	rs := arr[:0]
+	if max > len(arr) {
+		rs = make([]rune, 0, max)
+	}
+	for _, r := range s {
+		if len(rs) == max {
+			break
+		}
+		rs = append(rs, r)
+	}
 	limit := max - 2 // room for " …"
 	// Prefer the last sentence end that keeps at least half the room.
 	for i := limit - 1; i >= limit/2; i-- {

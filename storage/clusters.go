@@ -40,7 +40,6 @@ type Clusterer interface {
 // canonical-link layer always runs). Call before the first write.
 func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
 
-
 // findCluster returns the best match from another source than sourceID.
 // Within one source the GUID decides what is one item: a source's own
 // similar items ("Newsletter KW 12", "KW 13") are never clustered.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -141,20 +142,20 @@ func (s *Store) commitGroup(group []*writeReq) {
 				results[i].err = err
 				continue
 			}
-			if _, err := tx.Exec("SAVEPOINT batch"); err != nil {
+			if _, err := tx.Stmt(s.stmt.savepoint).Exec(); err != nil {
 				return err
 			}
 			st, err := s.applyFetch(tx, r)
 			if err != nil {
 				results[i].err = err
 				s.unindex(mark)
-				if _, err := tx.Exec("ROLLBACK TO batch"); err != nil {
+				if _, err := tx.Stmt(s.stmt.rollbackTo).Exec(); err != nil {
 					return err
 				}
 			} else {
 				results[i].st = st
 			}
-			if _, err := tx.Exec("RELEASE batch"); err != nil {
+			if _, err := tx.Stmt(s.stmt.release).Exec(); err != nil {
 				return err
 			}
 		}
@@ -193,30 +194,24 @@ func (s *Store) applyFetch(tx *sql.Tx, r *writeReq) (SaveStats, error) {
 			return SaveStats{}, err
 		}
 	}
-	return st, recordFetch(ctx, tx, r.f, st)
+	return st, s.recordFetch(ctx, tx, r.f, st)
 }
 
-func recordFetch(ctx context.Context, tx *sql.Tx, f Fetch, st SaveStats) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO fetches (source_id, started_at, status, duration_ms, bytes, items_new, items_updated, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+func (s *Store) recordFetch(ctx context.Context, tx *sql.Tx, f Fetch, st SaveStats) error {
+	if _, err := tx.StmtContext(ctx, s.stmt.insertFetch).ExecContext(ctx,
 		f.SourceID, toMillis(f.StartedAt), f.Status, f.Duration.Milliseconds(), f.Bytes, st.New, st.Updated, f.Err); err != nil {
 		return fmt.Errorf("record fetch: %w", err)
 	}
 	var err error
 	switch {
 	case f.Err != "":
-		_, err = tx.ExecContext(ctx, `UPDATE sources SET last_fetch_at = ?, last_status = ?, last_error = ?,
-			consecutive_failures = consecutive_failures + 1, retry_after = ? WHERE id = ?`,
+		_, err = tx.StmtContext(ctx, s.stmt.sourceFailed).ExecContext(ctx,
 			toMillis(f.StartedAt), f.Status, f.Err, toMillis(f.RetryAfter), f.SourceID)
 	case f.NotModified:
-		_, err = tx.ExecContext(ctx, `UPDATE sources SET last_fetch_at = ?, last_status = ?, last_error = '',
-			consecutive_failures = 0, retry_after = ? WHERE id = ?`,
+		_, err = tx.StmtContext(ctx, s.stmt.sourceNotModified).ExecContext(ctx,
 			toMillis(f.StartedAt), f.Status, toMillis(f.RetryAfter), f.SourceID)
 	default:
-		_, err = tx.ExecContext(ctx, `UPDATE sources SET last_fetch_at = ?, last_status = ?, last_error = '',
-			consecutive_failures = 0, retry_after = ?, etag = ?, last_modified = ?,
-			feed_title = CASE WHEN ? <> '' THEN ? ELSE feed_title END,
-			feed_link = CASE WHEN ? <> '' THEN ? ELSE feed_link END WHERE id = ?`,
+		_, err = tx.StmtContext(ctx, s.stmt.sourceFetched).ExecContext(ctx,
 			toMillis(f.StartedAt), f.Status, toMillis(f.RetryAfter), f.ETag, f.LastModified,
 			f.FeedTitle, f.FeedTitle, f.FeedLink, f.FeedLink, f.SourceID)
 	}
@@ -239,59 +234,63 @@ type existing struct {
 // of its new items.
 func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourceURL string, items []NewItem, now time.Time) (SaveStats, error) {
 	var st SaveStats
-	for start := 0; start < len(items); start += maxBatchParams {
-		chunk := items[start:min(start+maxBatchParams, len(items))]
-		old, err := lookupGUIDs(ctx, tx, sourceID, chunk)
-		if err != nil {
-			return st, err
+	old, err := s.lookupGUIDs(ctx, tx, sourceID, items)
+	if err != nil {
+		return st, err
+	}
+	var links []string
+	for i := range items {
+		if _, ok := old[items[i].GUID]; !ok && items[i].Link != "" {
+			links = append(links, items[i].Link)
 		}
-		var links []string
-		for i := range chunk {
-			if _, ok := old[chunk[i].GUID]; !ok && chunk[i].Link != "" {
-				links = append(links, chunk[i].Link)
+	}
+	firstWith, err := s.lookupLinks(ctx, tx, sourceID, links)
+	if err != nil {
+		return st, err
+	}
+	for i := range items {
+		it := &items[i]
+		hash := it.ContentHash()
+		prev, ok := old[it.GUID]
+		switch {
+		case !ok:
+			id, err := s.insertItem(ctx, tx, sourceID, sourceURL, it, hash, firstWith[it.Link], now)
+			if err != nil {
+				return st, fmt.Errorf("item %q: %w", it.GUID, err)
 			}
-		}
-		firstWith, err := lookupLinks(ctx, tx, sourceID, links)
-		if err != nil {
-			return st, err
-		}
-		for i := range chunk {
-			it := &chunk[i]
-			hash := it.ContentHash()
-			prev, ok := old[it.GUID]
-			switch {
-			case !ok:
-				id, err := s.insertItem(ctx, tx, sourceID, sourceURL, it, hash, firstWith[it.Link], now)
-				if err != nil {
-					return st, fmt.Errorf("item %q: %w", it.GUID, err)
-				}
-				// A later item of the same batch with this link is a
-				// duplicate only across sources, not within one.
-				old[it.GUID] = existing{id: id, hash: hash}
-				st.New++
-			case bytes.Equal(prev.hash, hash):
-			default:
-				if err := s.updateItem(ctx, tx, prev, it, hash, now); err != nil {
-					return st, fmt.Errorf("item %q: %w", it.GUID, err)
-				}
-				st.Updated++
+			// A later item of the same batch with this link is a
+			// duplicate only across sources, not within one.
+			old[it.GUID] = existing{id: id, hash: hash}
+			st.New++
+		case bytes.Equal(prev.hash, hash):
+		default:
+			if err := s.updateItem(ctx, tx, prev, it, hash, now); err != nil {
+				return st, fmt.Errorf("item %q: %w", it.GUID, err)
 			}
+			st.Updated++
 		}
 	}
 	return st, nil
 }
 
-// maxBatchParams keeps IN lists well under SQLite's variable limit.
-const maxBatchParams = 500
-
-func lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem) (map[string]existing, error) {
-	args := make([]any, 0, len(items)+1)
-	args = append(args, sourceID)
-	for i := range items {
-		args = append(args, items[i].GUID)
+// jsonArray encodes n strings as a JSON array: the batch lookups pass
+// their keys as one parameter to json_each, so that their statements are
+// prepared once instead of once per batch size.
+func jsonArray(n int, get func(int) string) (string, error) {
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = get(i)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT guid, id, content_hash, entry_published FROM items
-		WHERE source_id = ? AND guid IN (`+placeholders(len(items))+`)`, args...)
+	b, err := json.Marshal(keys)
+	return string(b), err
+}
+
+func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem) (map[string]existing, error) {
+	guids, err := jsonArray(len(items), func(i int) string { return items[i].GUID })
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.StmtContext(ctx, s.stmt.lookupGUIDs).QueryContext(ctx, sourceID, guids)
 	if err != nil {
 		return nil, fmt.Errorf("look up items: %w", err)
 	}
@@ -310,18 +309,16 @@ func lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewIte
 
 // lookupLinks maps each link already stored by another source to the
 // first item that has it (the root of its duplicates).
-func lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, links []string) (map[string]int64, error) {
+func (s *Store) lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, links []string) (map[string]int64, error) {
 	out := map[string]int64{}
 	if len(links) == 0 {
 		return out, nil
 	}
-	args := make([]any, 0, len(links)+1)
-	args = append(args, sourceID)
-	for _, l := range links {
-		args = append(args, l)
+	list, err := jsonArray(len(links), func(i int) string { return links[i] })
+	if err != nil {
+		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT link, min(coalesce(cluster_id, id)) FROM items
-		WHERE source_id <> ? AND link IN (`+placeholders(len(links))+`) GROUP BY link`, args...)
+	rows, err := tx.StmtContext(ctx, s.stmt.lookupLinks).QueryContext(ctx, sourceID, list)
 	if err != nil {
 		return nil, fmt.Errorf("look up links: %w", err)
 	}
@@ -426,6 +423,10 @@ func (s *Store) insertLands(ctx context.Context, tx *sql.Tx, itemID, published i
 // for every item costs more than storing it.
 type statements struct {
 	insertItem, updateItem, deleteLands, insertLand *sql.Stmt
+	lookupGUIDs, lookupLinks                        *sql.Stmt
+	savepoint, release, rollbackTo                  *sql.Stmt
+	insertFetch                                     *sql.Stmt
+	sourceFailed, sourceNotModified, sourceFetched  *sql.Stmt
 }
 
 func (s *Store) prepare(ctx context.Context) error {
@@ -442,6 +443,23 @@ func (s *Store) prepare(ctx context.Context) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.stmt.insertLand, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
+		{&s.stmt.lookupGUIDs, `SELECT guid, id, content_hash, entry_published FROM items
+			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))`},
+		{&s.stmt.lookupLinks, `SELECT link, min(coalesce(cluster_id, id)) FROM items
+			WHERE source_id <> ? AND link IN (SELECT value FROM json_each(?)) GROUP BY link`},
+		{&s.stmt.savepoint, `SAVEPOINT batch`},
+		{&s.stmt.release, `RELEASE batch`},
+		{&s.stmt.rollbackTo, `ROLLBACK TO batch`},
+		{&s.stmt.insertFetch, `INSERT INTO fetches (source_id, started_at, status, duration_ms, bytes, items_new, items_updated, error)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.stmt.sourceFailed, `UPDATE sources SET last_fetch_at = ?, last_status = ?, last_error = ?,
+			consecutive_failures = consecutive_failures + 1, retry_after = ? WHERE id = ?`},
+		{&s.stmt.sourceNotModified, `UPDATE sources SET last_fetch_at = ?, last_status = ?, last_error = '',
+			consecutive_failures = 0, retry_after = ? WHERE id = ?`},
+		{&s.stmt.sourceFetched, `UPDATE sources SET last_fetch_at = ?, last_status = ?, last_error = '',
+			consecutive_failures = 0, retry_after = ?, etag = ?, last_modified = ?,
+			feed_title = CASE WHEN ? <> '' THEN ? ELSE feed_title END,
+			feed_link = CASE WHEN ? <> '' THEN ? ELSE feed_link END WHERE id = ?`},
 	} {
 		st, err := s.w.PrepareContext(ctx, p.sql)
 		if err != nil {

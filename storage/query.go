@@ -194,6 +194,9 @@ func (s *Store) loadRelatedOf(ctx context.Context, ids []any, items []Item, root
 	return rows.Err()
 }
 
+// maxBatchParams keeps IN lists well under SQLite's variable limit.
+const maxBatchParams = 500
+
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }

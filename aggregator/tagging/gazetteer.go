@@ -177,7 +177,7 @@ func (gz *gazetteer) add(form string, s sense) *group {
 // loadGazetteer parses the embedded generated file and the hand-written
 // lists of lexicon.go into one index.
 func loadGazetteer() (*gazetteer, error) {
-	gz := &gazetteer{byFirst: make(map[string][]seq, 40000), groups: make(map[string]*group, 80000)}
+	gz := &gazetteer{byFirst: make(map[string][]seq), groups: make(map[string]*group)}
 	sc := bufio.NewScanner(strings.NewReader(gazetteerText))
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	lineNo := 0

@@ -32,11 +32,14 @@ type Config struct {
 	BaseURL   string        `yaml:"base_url"`
 	Schedule  string        `yaml:"schedule"`
 	Retention time.Duration `yaml:"retention"`
-	Fetch     Fetch         `yaml:"fetch"`
-	Dedup     Dedup         `yaml:"dedup"`
-	TagRules  []TagRule     `yaml:"tag_rules"`
-	Sources   []Source      `yaml:"sources"`
-	Outputs   []Output      `yaml:"outputs"`
+	// MemoryLimit is the Go runtime's soft memory limit (0: none); see
+	// MemoryLimit's use in cmd/egovfeed.
+	MemoryLimit ByteSize  `yaml:"memory_limit"`
+	Fetch       Fetch     `yaml:"fetch"`
+	Dedup       Dedup     `yaml:"dedup"`
+	TagRules    []TagRule `yaml:"tag_rules"`
+	Sources     []Source  `yaml:"sources"`
+	Outputs     []Output  `yaml:"outputs"`
 
 	// path is the file the config came from, for messages.
 	path string
@@ -135,6 +138,10 @@ func Default() Config {
 		BaseURL:   "http://127.0.0.1:8080",
 		Schedule:  "@every 30m",
 		Retention: 8760 * time.Hour,
+		// Enough for the gazetteer, a week's near-duplicate index of a
+		// thousand sources, a first cycle's batches in flight and a
+		// quarter for rendered feeds; the process stays near 100 MB.
+		MemoryLimit: 64 << 20,
 		Fetch: Fetch{
 			Concurrency: 8,
 			PerHost:     2,
@@ -326,6 +333,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Retention < 0 {
 		add("retention", "", "must not be negative")
+	}
+	if c.MemoryLimit != 0 && c.MemoryLimit < 32<<20 {
+		add("memory_limit", "", "must be 0 (no limit) or at least 32MiB")
 	}
 	if c.Fetch.Concurrency < 1 {
 		add("fetch.concurrency", "", "must be at least 1")

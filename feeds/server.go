@@ -68,8 +68,8 @@ func WithDebounce(d time.Duration) Option { return func(s *Server) { s.debounce 
 
 // Default cache bounds: a few hundred documents, 64 MiB.
 const (
-	defaultCacheEntries = 512
-	defaultCacheBytes   = 64 << 20
+	DefaultCacheEntries = 512
+	DefaultCacheBytes   = 64 << 20
 )
 
 // NewServer returns the handler for cfg's outputs over store. Background
@@ -87,7 +87,7 @@ func NewServer(ctx context.Context, cfg *config.Config, store *storage.Store, lo
 		pres:     newPresenter(cfg),
 		outputs:  map[string]*config.Output{},
 		now:      time.Now,
-		cache:    newCache(defaultCacheEntries, defaultCacheBytes),
+		cache:    newCache(DefaultCacheEntries, DefaultCacheBytes),
 		flight:   map[string]*call{},
 		eager:    true,
 		debounce: time.Second,

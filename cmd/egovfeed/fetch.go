@@ -19,6 +19,7 @@ func setupFetch(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		defer a.Close()
+		limitMemory(a.cfg)
 		start := time.Now()
 		total, done := len(a.cfg.Sources), 0
 		progress := func(aggregator.Result) {}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"sync"
@@ -29,7 +30,13 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		defer a.Close()
-		pub, err = feeds.NewServer(ctx, a.cfg, a.store, e.logger)
+		var opts []feeds.Option
+		if limit := limitMemory(a.cfg); limit < math.MaxInt64 {
+			// Rendered documents take at most a quarter of the budget.
+			opts = append(opts, feeds.WithCacheLimits(feeds.DefaultCacheEntries, min(limit/4, feeds.DefaultCacheBytes)))
+			e.logger.Info("memory limit", "bytes", limit, "feed_cache_bytes", min(limit/4, feeds.DefaultCacheBytes))
+		}
+		pub, err = feeds.NewServer(ctx, a.cfg, a.store, e.logger, opts...)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -210,10 +211,16 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 	}
 	// The transport has already undone gzip, so the limit counts
 	// decompressed bytes and a gzip bomb stops at MaxBody.
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
-	if err != nil {
+	// A declared length sizes the buffer once instead of by doubling.
+	// It is only a hint, trusted up to 1 MiB (the reader stops at the
+	// limit whatever it says); MinRead: bytes.Buffer grows when less than
+	// that is free before a read.
+	hint := min(max(resp.ContentLength, 0), 1<<20, c.opts.MaxBody)
+	buf := bytes.NewBuffer(make([]byte, 0, hint+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, c.opts.MaxBody+1)); err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
+	body := buf.Bytes()
 	if int64(len(body)) > c.opts.MaxBody {
 		return nil, fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, c.opts.MaxBody)
 	}

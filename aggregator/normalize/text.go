@@ -188,20 +188,30 @@ var abbreviations = map[string]bool{
 	"Mio.": true, "Mrd.": true, "bzgl.": true, "evtl.": true, "Hr.": true, "Fr.": true, "i.": true,
 }
 
-// Cut shortens s to at most max characters (runes).
+// Cut shortens s to at most max characters (runes). Invalid UTF-8 in a
+// text that is cut comes back as U+FFFD.
 func Cut(s string, max int) string {
 	if len(s) <= max || utf8.RuneCountInString(s) <= max {
 		return s
 	}
+	if !utf8.ValidString(s) {
+		// A run of invalid bytes becomes one U+FFFD: it may fit now.
+		if s = strings.ToValidUTF8(s, "\uFFFD"); utf8.RuneCountInString(s) <= max {
+			return s
+		}
+	}
 	// Only the first max runes can be kept or looked at (sentenceEnd reads
 	// two past its index, which stays below max-1): decoding just those
-	// spares a rune copy of a whole article body.
+	// spares a rune copy of a whole article body, and their byte offsets
+	// let the result be cut from s.
 	var arr [TeaserMax]rune
-	rs := arr[:0]
+	var offArr [TeaserMax + 1]int
+	rs, offs := arr[:0], offArr[:0]
 	if max > len(arr) {
-		rs = make([]rune, 0, max)
+		rs, offs = make([]rune, 0, max), make([]int, 0, max+1)
 	}
-	for _, r := range s {
+	for i, r := range s {
+		offs = append(offs, i)
 		if len(rs) == max {
 			break
 		}
@@ -210,23 +220,24 @@ func Cut(s string, max int) string {
 	limit := max - 2 // room for " …"
 	// Prefer the last sentence end that keeps at least half the room.
 	for i := limit - 1; i >= limit/2; i-- {
-		if sentenceEnd(rs, i) {
-			return string(rs[:i+1]) + " …"
+		if sentenceEnd(s, rs, offs, i) {
+			return s[:offs[i+1]] + " …"
 		}
 	}
 	for i := limit; i > 0; i-- {
 		if unicode.IsSpace(rs[i]) {
-			return strings.TrimRightFunc(string(rs[:i]), func(r rune) bool {
+			return strings.TrimRightFunc(s[:offs[i]], func(r rune) bool {
 				return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '!' && r != '?' && r != ')' && r != '"' && r != '“'
 			}) + " …"
 		}
 	}
-	return string(rs[:limit]) + "…"
+	return s[:offs[limit]] + "…"
 }
 
 // sentenceEnd reports whether rs[i] ends a sentence: . ! or ? followed by
 // a space and an upper-case letter, not after a number or abbreviation.
-func sentenceEnd(rs []rune, i int) bool {
+// offs holds the byte offset in s of each rune of rs.
+func sentenceEnd(s string, rs []rune, offs []int, i int) bool {
 	r := rs[i]
 	if r != '.' && r != '!' && r != '?' {
 		return false
@@ -245,12 +256,11 @@ func sentenceEnd(rs []rune, i int) bool {
 	for start > 0 && !unicode.IsSpace(rs[start-1]) {
 		start--
 	}
-	word := string(rs[start : i+1])
-	if abbreviations[word] {
+	if abbreviations[s[offs[start]:offs[i+1]]] {
 		return false
 	}
 	// "13. Januar", "3. Quartal": an ordinal, not a sentence end.
-	if w := []rune(word); len(w) >= 2 && unicode.IsDigit(w[len(w)-2]) {
+	if i-1 >= start && unicode.IsDigit(rs[i-1]) {
 		return false
 	}
 	return true

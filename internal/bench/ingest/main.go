@@ -34,6 +34,7 @@ var childEnv []string
 
 type run struct {
 	floor, first, second time.Duration
+	firstCPU             time.Duration // user+system time of the first cycle
 	rssKB                int64
 	stored, served       int
 	all304               bool
@@ -75,8 +76,8 @@ func main() {
 		res := once(f, bin, filepath.Join(tmp, fmt.Sprint(r)))
 		f.Close()
 		results = append(results, res)
-		log.Printf("run %d: floor %v, first %v (%.2fx), second %v, peak RSS %d MB, stored %d of %d, all 304: %v",
-			r+1, res.floor.Round(time.Millisecond), res.first.Round(time.Millisecond), ratio(res.first, res.floor),
+		log.Printf("run %d: floor %v, first %v (%.2fx, CPU %v), second %v, peak RSS %d MB, stored %d of %d, all 304: %v",
+			r+1, res.floor.Round(time.Millisecond), res.first.Round(time.Millisecond), ratio(res.first, res.floor), res.firstCPU.Round(time.Millisecond),
 			res.second.Round(time.Millisecond), res.rssKB/1024, res.stored, res.served, res.all304)
 	}
 	med := func(get func(run) time.Duration) time.Duration {
@@ -98,8 +99,10 @@ func main() {
 	}
 	slices.Sort(ratios)
 	items := *n * *m
-	fmt.Printf("| %d×%d | %v | %v | %.2f× | %.0f | %v | %d MB | %d / %d | %d |\n",
-		*n, *m, floor.Round(time.Millisecond), first.Round(time.Millisecond), ratios[len(ratios)/2],
+	cpu := med(func(r run) time.Duration { return r.firstCPU })
+	fmt.Printf("| farm | floor | first cycle | first / floor | first-cycle CPU | items/s | second cycle | peak RSS | stored / served | lost |\n")
+	fmt.Printf("| %d×%d | %v | %v | %.2f× | %v | %.0f | %v | %d MB | %d / %d | %d |\n",
+		*n, *m, floor.Round(time.Millisecond), first.Round(time.Millisecond), ratios[len(ratios)/2], cpu.Round(time.Millisecond),
 		float64(items)/first.Seconds(), second.Round(time.Millisecond), maxRSS/1024, results[0].stored, items, lost)
 }
 
@@ -124,10 +127,10 @@ func once(f *farm.Farm, bin, dir string) run {
 		log.Fatal(err)
 	}
 	var rss int64
-	res.first, rss = child(bin, cfgPath)
+	res.first, res.firstCPU, rss = child(bin, cfgPath)
 	res.rssKB = rss
 	before := f.NotModified.Load()
-	res.second, rss = child(bin, cfgPath)
+	res.second, _, rss = child(bin, cfgPath)
 	res.rssKB = max(res.rssKB, rss)
 	res.all304 = f.NotModified.Load()-before == int64(f.N)
 
@@ -144,13 +147,14 @@ func once(f *farm.Farm, bin, dir string) run {
 	return res
 }
 
-// child runs "egovfeed fetch" and returns its wall time and peak RSS (KB).
+// child runs "egovfeed fetch" and returns its wall time, CPU time (user
+// and system) and peak RSS (KB).
 //
 // The peak is the child's VmHWM, polled from /proc: rusage's ru_maxrss
 // is no use here, because Go starts children with vfork semantics and
 // Linux carries the parent's RSS (this process holds the whole farm)
 // over into the child's maximum at exec.
-func child(bin, cfg string) (time.Duration, int64) {
+func child(bin, cfg string) (wall, cpu time.Duration, rssKB int64) {
 	cmd := exec.Command(bin, "fetch", "-config", cfg, "-log-level", "warn")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -181,7 +185,7 @@ func child(bin, cfg string) (time.Duration, int64) {
 		tail := out.Bytes()[max(0, out.Len()-2000):]
 		log.Fatalf("egovfeed fetch: %v\n%s", err, tail)
 	}
-	return took, hwm.Load()
+	return took, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), hwm.Load()
 }
 
 // vmHWM reads the peak resident set size (KB) from a /proc status file;

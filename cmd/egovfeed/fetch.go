@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -74,13 +73,4 @@ func printResults(e *env, results []aggregator.Result, took time.Duration) int {
 	fmt.Fprintf(e.stdout, "%d sources: %d ok (%d not modified), %d failed, %d skipped; %d new, %d updated items in %s\n",
 		len(results), len(results)-failed-skipped, notModified, failed, skipped, newItems, updated, took.Round(time.Millisecond))
 	return failed
-}
-
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

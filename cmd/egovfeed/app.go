@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime/debug"
 
 	"github.com/egovfeed/egovfeed/aggregator"
 	"github.com/egovfeed/egovfeed/config"
@@ -41,19 +40,6 @@ func openApp(ctx context.Context, e *env, onCommit func()) (*app, error) {
 }
 
 func (a *app) Close() error { return a.store.Close() }
-
-// limitMemory applies memory_limit as the runtime's soft memory limit, in
-// the long-running ingest commands (serve, fetch): the collector then
-// works harder as the heap nears it instead of letting it double. The
-// maintenance commands are left alone, as dedup -rebuild holds a second
-// index. GOMEMLIMIT, when set, wins (the runtime read it at start). It
-// returns the limit in effect, math.MaxInt64 for none.
-func limitMemory(cfg *config.Config) int64 {
-	if cfg.MemoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(int64(cfg.MemoryLimit))
-	}
-	return debug.SetMemoryLimit(-1)
-}
 
 // openStore opens the configured database without the aggregator, for
 // commands that only read or maintain it. The database must exist:

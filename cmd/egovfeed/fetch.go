@@ -18,7 +18,8 @@ func setupFetch(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		defer a.Close()
-		limitMemory(a.cfg)
+		_, stopBudget := startMemoryBudget(ctx, a.cfg)
+		defer stopBudget()
 		start := time.Now()
 		total, done := len(a.cfg.Sources), 0
 		progress := func(aggregator.Result) {}

@@ -31,10 +31,12 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		defer a.Close()
 		var opts []feeds.Option
-		if limit := limitMemory(a.cfg); limit < math.MaxInt64 {
+		limit, stopBudget := startMemoryBudget(ctx, a.cfg)
+		defer stopBudget()
+		if limit < math.MaxInt64 {
 			// Rendered documents take at most a quarter of the budget.
 			opts = append(opts, feeds.WithCacheLimits(feeds.DefaultCacheEntries, min(limit/4, feeds.DefaultCacheBytes)))
-			e.logger.Info("memory limit", "bytes", limit, "feed_cache_bytes", min(limit/4, feeds.DefaultCacheBytes))
+			e.logger.Info("memory budget", "bytes", limit, "feed_cache_bytes", min(limit/4, feeds.DefaultCacheBytes))
 		}
 		pub, err = feeds.NewServer(ctx, a.cfg, a.store, e.logger, opts...)
 		if err != nil {

@@ -133,6 +133,16 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 // called after each source (from several goroutines, serialized).
 func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Result)) []Result {
 	results := make([]Result, len(a.sources))
+	// Every source's state in one query rather than one each. FetchAll
+	// is the fetch command's one-shot cycle: nothing else fetches these
+	// sources meanwhile, so the states stay current.
+	states, err := a.store.SourceStates(ctx)
+	if err != nil {
+		for i, src := range a.sources {
+			results[i] = Result{Source: src.cfg.Name, SourceID: src.id, Err: err}
+		}
+		return results
+	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	// Only as many goroutines as can make progress (fetching, or waiting
@@ -150,7 +160,11 @@ func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Res
 		go func() {
 			defer wg.Done()
 			defer func() { <-active }()
-			results[i] = a.fetchSource(ctx, src, force)
+			var known *storage.Source
+			if st, ok := states[src.id]; ok {
+				known = &st
+			}
+			results[i] = a.fetchSource(ctx, src, force, known)
 			if progress != nil {
 				mu.Lock()
 				progress(results[i])
@@ -162,20 +176,22 @@ func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Res
 	return results
 }
 
-// fetchSource runs one fetch → parse → normalize → store cycle.
-func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool) Result {
+// fetchSource runs one fetch → parse → normalize → store cycle. state is
+// the source's stored state (validators, backoff) if the caller has read
+// it; nil reads it here, once no other run of the source can change it.
+func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, known *storage.Source) Result {
 	res := Result{Source: src.cfg.Name, SourceID: src.id}
 	if !src.running.TryLock() {
 		res.Skipped = true
 		return res
 	}
 	defer src.running.Unlock()
-
-	state, err := a.store.SourceByID(ctx, src.id)
+	state, err := a.sourceState(ctx, src, known)
 	if err != nil {
 		res.Err = err
 		return res
 	}
+
 	start := a.now()
 	if !force && start.Before(state.RetryAfter) {
 		res.Skipped, res.RetryAfter = true, state.RetryAfter
@@ -233,6 +249,13 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool) R
 	a.log.Debug("fetched", "source", src.cfg.Name, "status", res.Status, "new", st.New, "updated", st.Updated,
 		"bytes", res.Bytes, "duration", res.Duration, "error", rec.Err)
 	return res
+}
+
+func (a *Aggregator) sourceState(ctx context.Context, src *source, known *storage.Source) (storage.Source, error) {
+	if known != nil {
+		return *known, nil
+	}
+	return a.store.SourceByID(ctx, src.id)
 }
 
 // ErrNotAFeed wraps parse failures of bodies that are not feeds.

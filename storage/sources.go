@@ -88,6 +88,25 @@ func (s *Store) SourceByID(ctx context.Context, id int64) (Source, error) {
 	return src, nil
 }
 
+// SourceStates returns the state of every source by id, in one query
+// (Sources also counts items, which a fetch cycle does not need).
+func (s *Store) SourceStates(ctx context.Context) (map[int64]Source, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: source states: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]Source)
+	for rows.Next() {
+		src, err := scanSource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: source states: %w", err)
+		}
+		out[src.ID] = src
+	}
+	return out, rows.Err()
+}
+
 // Sources lists every stored source with its item count.
 func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+`,

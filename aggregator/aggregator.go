@@ -176,7 +176,7 @@ func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Res
 	return results
 }
 
-// fetchSource runs one fetch → parse → normalize → store cycle. state is
+// fetchSource runs one fetch → parse → normalize → store cycle. known is
 // the source's stored state (validators, backoff) if the caller has read
 // it; nil reads it here, once no other run of the source can change it.
 func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, known *storage.Source) Result {
@@ -191,7 +191,6 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 		res.Err = err
 		return res
 	}
-
 	start := a.now()
 	if !force && start.Before(state.RetryAfter) {
 		res.Skipped, res.RetryAfter = true, state.RetryAfter

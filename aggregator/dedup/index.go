@@ -32,9 +32,69 @@ const (
 	maxCounted = 63
 )
 
+// entry is an indexed doc. It holds no pointers: its fingerprint's keys
+// and numbers live in the index's arenas, so the collector neither scans
+// the entries nor marks an object per doc (with 50,000 docs indexed these
+// had been two thirds of the process's live heap objects, marked again by
+// every collection).
 type entry struct {
-	id int64
-	fp Fingerprint
+	id    int64
+	title uint64
+	keys  arenaRef
+	nums  arenaRef
+}
+
+// arenaChunk is the size of an arena chunk in elements; a fingerprint's
+// keys (at most maxStoredKeys) never span two chunks.
+const arenaChunk = 1 << 16
+
+// arenaRef locates a run of elements in an arena.
+type arenaRef struct {
+	chunk uint32
+	off   uint16
+	n     uint16
+}
+
+// arena stores runs of elements back to back in chunks of arenaChunk;
+// space of removed runs is reclaimed by compaction, which builds a new
+// arena.
+type arena[T uint32 | int64] struct {
+	chunks [][]T
+}
+
+func (a *arena[T]) add(v []T) arenaRef {
+	if len(v) == 0 {
+		return arenaRef{}
+	}
+	if len(a.chunks) == 0 || len(a.chunks[len(a.chunks)-1])+len(v) > arenaChunk {
+		a.chunks = append(a.chunks, make([]T, 0, arenaChunk))
+	}
+	last := &a.chunks[len(a.chunks)-1]
+	r := arenaRef{chunk: uint32(len(a.chunks) - 1), off: uint16(len(*last)), n: uint16(len(v))}
+	*last = append(*last, v...)
+	return r
+}
+
+func (a *arena[T]) get(r arenaRef) []T {
+	if r.n == 0 {
+		return nil
+	}
+	off := int(r.off)
+	return a.chunks[r.chunk][off : off+int(r.n) : off+int(r.n)]
+}
+
+// fp returns e's fingerprint; its slices point into the arenas and must
+// not be kept past the lock under which it was taken.
+func (ix *Index) fp(e *entry) Fingerprint {
+	return Fingerprint{title: e.title, keys: ix.keys.get(e.keys), nums: ix.nums.get(e.nums)}
+}
+
+// store puts f into the arenas. Fingerprints hold at most maxStoredKeys
+// keys and numbers (NewFingerprint's input limits, UnmarshalBinary's
+// check), far below a chunk; the clip only guards the arena.
+func (ix *Index) store(id int64, f *Fingerprint) entry {
+	keys, nums := f.keys[:min(len(f.keys), maxStoredKeys)], f.nums[:min(len(f.nums), maxStoredKeys)]
+	return entry{id: id, title: f.title, keys: ix.keys.add(keys), nums: ix.nums.add(nums)}
 }
 
 // slotMeta is what the candidate filter reads for every doc it considers,
@@ -58,6 +118,8 @@ type Index struct {
 	entries  []entry              // by slot; removed ones stay until compaction
 	meta     []slotMeta           // by slot
 	slots    map[int64]int32      // live doc ID → slot
+	keys     arena[uint32]        // the entries' fingerprint keys
+	nums     arena[int64]         // the entries' fingerprint numbers
 	postings postingTable[uint32] // feature key → slots (weak features are not posted)
 	titles   postingTable[uint64] // title hash → slots
 	dead     int
@@ -129,7 +191,7 @@ func (ix *Index) Add(id int64, published time.Time, lands []string, f Fingerprin
 		ix.removeSlot(slot)
 	}
 	slot := int32(len(ix.entries))
-	ix.entries = append(ix.entries, entry{id: id, fp: f})
+	ix.entries = append(ix.entries, ix.store(id, &f))
 	ix.meta = append(ix.meta, slotMeta{
 		published: unixNano(published),
 		weight:    float32(f.weight()),
@@ -207,7 +269,7 @@ func (ix *Index) Len() int {
 func (ix *Index) removeSlot(slot int32) {
 	e := &ix.entries[slot]
 	delete(ix.slots, e.id)
-	e.fp = Fingerprint{}
+	e.keys, e.nums = arenaRef{}, arenaRef{}
 	ix.meta[slot].weight = -1
 	ix.dead++
 }
@@ -221,18 +283,21 @@ func (ix *Index) maybeCompact() {
 	}
 	live := make([]entry, 0, len(ix.slots)+len(ix.slots)/4)
 	meta := make([]slotMeta, 0, cap(live))
-	for slot, e := range ix.entries {
+	var keys arena[uint32]
+	var nums arena[int64]
+	for slot := range ix.entries {
 		if ix.meta[slot].weight >= 0 {
-			live = append(live, e)
+			e := &ix.entries[slot]
+			live = append(live, entry{id: e.id, title: e.title, keys: keys.add(ix.keys.get(e.keys)), nums: nums.add(ix.nums.get(e.nums))})
 			meta = append(meta, ix.meta[slot])
 		}
 	}
-	ix.entries, ix.meta = live, meta
+	ix.entries, ix.meta, ix.keys, ix.nums = live, meta, keys, nums
 	ix.dead = 0
 	// The new lists get their exact sizes.
 	var postings postingTable[uint32]
-	for _, e := range live {
-		for _, k := range e.fp.keys {
+	for i := range live {
+		for _, k := range ix.keys.get(live[i].keys) {
 			if k&classMask != classWeak {
 				postings.slot(k).n++
 			}
@@ -249,7 +314,8 @@ func (ix *Index) maybeCompact() {
 	for slot := range ix.entries {
 		e := &ix.entries[slot]
 		ix.slots[e.id] = int32(slot)
-		ix.post(int32(slot), &e.fp)
+		f := ix.fp(e)
+		ix.post(int32(slot), &f)
 	}
 }
 
@@ -448,7 +514,8 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 		judged++
 		e := &ix.entries[c.slot]
 		m := &ix.meta[c.slot]
-		if v := judge(f, &e.fp, q, m.published, lm, m.lands, ix.opts); v.Same {
+		efp := ix.fp(e)
+		if v := judge(f, &efp, q, m.published, lm, m.lands, ix.opts); v.Same {
 			yes(e, m.published, v)
 		}
 	}

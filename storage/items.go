@@ -273,20 +273,21 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 	return st, nil
 }
 
-// jsonArray encodes n strings as a JSON array: the batch lookups pass
-// their keys as one parameter to json_each, so that their statements are
-// prepared once instead of once per batch size.
-func jsonArray(n int, get func(int) string) (string, error) {
-	keys := make([]string, n)
-	for i := range keys {
-		keys[i] = get(i)
-	}
+// jsonArray encodes keys as a JSON array: the batch lookups pass their
+// keys as one parameter to json_each, so that their statements are
+// prepared once instead of once per batch size, and no batch meets
+// SQLite's limit on variables.
+func jsonArray(keys []string) (string, error) {
 	b, err := json.Marshal(keys)
 	return string(b), err
 }
 
 func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem) (map[string]existing, error) {
-	guids, err := jsonArray(len(items), func(i int) string { return items[i].GUID })
+	keys := make([]string, len(items))
+	for i := range items {
+		keys[i] = items[i].GUID
+	}
+	guids, err := jsonArray(keys)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +315,7 @@ func (s *Store) lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, lin
 	if len(links) == 0 {
 		return out, nil
 	}
-	list, err := jsonArray(len(links), func(i int) string { return links[i] })
+	list, err := jsonArray(links)
 	if err != nil {
 		return nil, err
 	}

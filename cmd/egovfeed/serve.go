@@ -35,8 +35,9 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		defer stopBudget()
 		if limit < math.MaxInt64 {
 			// Rendered documents take at most a quarter of the budget.
-			opts = append(opts, feeds.WithCacheLimits(feeds.DefaultCacheEntries, min(limit/4, feeds.DefaultCacheBytes)))
-			e.logger.Info("memory budget", "bytes", limit, "feed_cache_bytes", min(limit/4, feeds.DefaultCacheBytes))
+			cacheBytes := min(limit/4, feeds.DefaultCacheBytes)
+			opts = append(opts, feeds.WithCacheLimits(feeds.DefaultCacheEntries, cacheBytes))
+			e.logger.Info("memory budget", "bytes", limit, "feed_cache_bytes", cacheBytes)
 		}
 		pub, err = feeds.NewServer(ctx, a.cfg, a.store, e.logger, opts...)
 		if err != nil {

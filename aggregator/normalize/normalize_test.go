@@ -237,15 +237,22 @@ func FuzzCanonicalLink(f *testing.F) {
 }
 
 // cutReference is Cut as first written, on the rune slice of the whole
-// text; Cut now decodes only the runes it can keep and must agree with it.
+// text and building strings from runes; Cut now decodes only the runes it
+// can keep and slices the text, and must agree with it. (Both ask the
+// same sentenceEnd; TestCut pins its rules.)
 func cutReference(s string, max int) string {
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
 	rs := []rune(s)
+	offs := make([]int, 0, len(rs)+1)
+	for i := range s {
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(s))
 	limit := max - 2
 	for i := limit - 1; i >= limit/2; i-- {
-		if sentenceEndReference(rs, i) {
+		if sentenceEnd(s, rs, offs, i) {
 			return string(rs[:i+1]) + " …"
 		}
 	}
@@ -257,35 +264,6 @@ func cutReference(s string, max int) string {
 		}
 	}
 	return string(rs[:limit]) + "…"
-}
-
-func sentenceEndReference(rs []rune, i int) bool {
-	r := rs[i]
-	if r != '.' && r != '!' && r != '?' {
-		return false
-	}
-	if i+2 >= len(rs) || !unicode.IsSpace(rs[i+1]) {
-		return false
-	}
-	next := rs[i+2]
-	if !unicode.IsUpper(next) && next != '„' && next != '"' {
-		return false
-	}
-	if r != '.' {
-		return true
-	}
-	start := i
-	for start > 0 && !unicode.IsSpace(rs[start-1]) {
-		start--
-	}
-	word := string(rs[start : i+1])
-	if abbreviations[word] {
-		return false
-	}
-	if w := []rune(word); len(w) >= 2 && unicode.IsDigit(w[len(w)-2]) {
-		return false
-	}
-	return true
 }
 
 func FuzzCut(f *testing.F) {

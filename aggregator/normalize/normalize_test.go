@@ -70,6 +70,10 @@ func TestCut(t *testing.T) {
 		{"ordinal is not a sentence end", "Ab dem 13. Januar gilt die neue Regel überall", 30, "Ab dem 13. Januar gilt die …"},
 		{"abbreviation", "Dienste wie z. B. Wohngeld sind online verfügbar", 30, "Dienste wie z. B. Wohngeld …"},
 		{"no space", strings.Repeat("x", 40), 10, strings.Repeat("x", 8) + "…"},
+		// Nothing but punctuation before the only space: cutting there
+		// would leave " …" alone.
+		{"only punctuation before the space", "–– " + strings.Repeat("x", 40), 10, "–– xxxxx…"},
+		{"only punctuation, space at the hard cut", "-- ---- xxxxxxx", 10, "-- ----…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,7 +189,7 @@ func TestUTF8(t *testing.T) {
 }
 
 func FuzzTeaser(f *testing.F) {
-	for _, s := range []string{"<p>Hallo</p>", "a. B", "<script>x</script>y", "&amp;&lt;", strings.Repeat("Satz. ", 100), "\u202e\u200b", "<a href=\"javascript:x\">t</a>"} {
+	for _, s := range []string{"<p>Hallo</p>", "a. B", "<script>x</script>y", "&amp;&lt;", strings.Repeat("Satz. ", 100), "\u202e\u200b", "<a href=\"javascript:x\">t</a>", "–– " + strings.Repeat("x", 400)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -258,12 +262,16 @@ func cutReference(s string, max int) string {
 	}
 	for i := limit; i > 0; i-- {
 		if unicode.IsSpace(rs[i]) {
-			return strings.TrimRightFunc(string(rs[:i]), func(r rune) bool {
+			head := strings.TrimRightFunc(string(rs[:i]), func(r rune) bool {
 				return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '!' && r != '?' && r != ')' && r != '"' && r != '“'
-			}) + " …"
+			})
+			if head != "" {
+				return head + " …"
+			}
+			break
 		}
 	}
-	return string(rs[:limit]) + "…"
+	return strings.TrimRightFunc(string(rs[:limit]), unicode.IsSpace) + "…"
 }
 
 func FuzzCut(f *testing.F) {

@@ -226,12 +226,18 @@ func Cut(s string, max int) string {
 	}
 	for i := limit; i > 0; i-- {
 		if unicode.IsSpace(rs[i]) {
-			return strings.TrimRightFunc(s[:offs[i]], func(r rune) bool {
+			head := strings.TrimRightFunc(s[:offs[i]], func(r rune) bool {
 				return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '!' && r != '?' && r != ')' && r != '"' && r != '“'
-			}) + " …"
+			})
+			if head != "" {
+				return head + " …"
+			}
+			// Only dashes or quotes before the first word: cutting at a
+			// word would leave " …" alone, so cut inside it instead.
+			break
 		}
 	}
-	return s[:offs[limit]] + "…"
+	return strings.TrimRightFunc(s[:offs[limit]], unicode.IsSpace) + "…"
 }
 
 // sentenceEnd reports whether rs[i] ends a sentence: . ! or ? followed by

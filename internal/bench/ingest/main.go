@@ -3,6 +3,7 @@
 // feeds with 2 workers.
 //
 //	go run ./internal/bench/ingest -n 1000 -m 50 -runs 3
+//	go run ./internal/bench/ingest -n 1000 -m 50 -hold   # serve the farm for profiling
 //
 // egovfeed runs as a child process, so its peak RSS is its own.
 package main
@@ -17,11 +18,13 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/egovfeed/egovfeed/internal/farm"
@@ -46,12 +49,17 @@ func main() {
 	runs := flag.Int("runs", 3, "repetitions (medians are reported)")
 	hosts := flag.Int("hosts", 8, "loopback addresses the farm listens on")
 	keep := flag.Bool("keep", false, "keep the databases and configs (their folder is printed), e.g. to time dedup -rebuild on them")
+	hold := flag.Bool("hold", false, "measure nothing: serve the farm and write a config for it (its path is printed) until interrupted, e.g. to profile egovfeed fetch against it")
 	flag.Func("child-env", "KEY=VALUE added to egovfeed's environment (repeatable), e.g. GOMEMLIMIT=64MiB", func(v string) error {
 		childEnv = append(childEnv, v)
 		return nil
 	})
 	flag.Parse()
 	log.SetFlags(0)
+	if *hold {
+		holdFarm(*n, *m, *hosts)
+		return
+	}
 
 	tmp, err := os.MkdirTemp("", "egovfeed-bench-")
 	if err != nil {
@@ -108,6 +116,40 @@ func main() {
 
 func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
 
+// writeConfig writes dir/config.yaml: every farm feed as a source, the
+// database dir/bench.db, fetch settings at their defaults.
+func writeConfig(f *farm.Farm, dir string) string {
+	var cfg bytes.Buffer
+	fmt.Fprintf(&cfg, "database: %s\nfetch:\n  allow_private_networks: true\n  concurrency: 8\n  per_host: 2\nsources:\n", filepath.Join(dir, "bench.db"))
+	for i := range f.N {
+		fmt.Fprintf(&cfg, "  - name: Quelle %d\n    url: %s\n", i, f.URL(i))
+	}
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, cfg.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	return path
+}
+
+// holdFarm serves an n×m farm (seed 1, as the first benchmark run) until
+// SIGINT or SIGTERM, with a config for it in a temporary folder.
+func holdFarm(n, m, hosts int) {
+	f := farm.New(n, m, 1)
+	if err := f.Start(hosts); err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	dir, err := os.MkdirTemp("", "egovfeed-farm-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	log.Printf("serving %d×%d items; config: %s (delete its bench.db* for another first cycle); Ctrl-C stops", n, m, writeConfig(f, dir))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+}
+
 func once(f *farm.Farm, bin, dir string) run {
 	var res run
 	res.served = f.N * f.M
@@ -117,15 +159,7 @@ func once(f *farm.Farm, bin, dir string) run {
 		log.Fatal(err)
 	}
 	db := filepath.Join(dir, "bench.db")
-	cfgPath := filepath.Join(dir, "config.yaml")
-	var cfg bytes.Buffer
-	fmt.Fprintf(&cfg, "database: %s\nfetch:\n  allow_private_networks: true\n  concurrency: 8\n  per_host: 2\nsources:\n", db)
-	for i := range f.N {
-		fmt.Fprintf(&cfg, "  - name: Quelle %d\n    url: %s\n", i, f.URL(i))
-	}
-	if err := os.WriteFile(cfgPath, cfg.Bytes(), 0o644); err != nil {
-		log.Fatal(err)
-	}
+	cfgPath := writeConfig(f, dir)
 	var rss int64
 	res.first, res.firstCPU, rss = child(bin, cfgPath)
 	res.rssKB = rss

@@ -42,6 +42,7 @@ func TestTeaser(t *testing.T) {
 		{"html", "<p>Erster Absatz.</p><p>Zweiter&nbsp;Absatz mit <a href='x'>Link</a>.</p>", "Erster Absatz. Zweiter Absatz mit Link."},
 		{"script dropped", "<p>Text</p><script>alert('x')</script><style>p{}</style>", "Text"},
 		{"entities", "Stra&szlig;e &amp; Platz", "Straße & Platz"},
+		{"noncharacters", "<p>Text &#xFFFF;mit \uFFFE und \U0010FFFF\uFDD0 Ende</p>", "Text mit und Ende"},
 		{"cut at sentence", long, strings.TrimSpace(strings.Repeat("Die Stadt digitalisiert ihre Verwaltung weiter. ", 6)) + " …"},
 	}
 	for _, tt := range tests {
@@ -203,7 +204,7 @@ func FuzzTeaser(f *testing.F) {
 		if !norm.NFC.IsNormalString(got) {
 			t.Fatalf("not NFC: %q", got)
 		}
-		if strings.ContainsAny(got, "\u202e\u200b\x00") {
+		if strings.ContainsAny(got, "\u202e\u200b\x00\uFFFE\uFFFF") {
 			t.Fatalf("invisible character kept: %q", got)
 		}
 		if got != strings.TrimSpace(got) || strings.Contains(got, "  ") {

@@ -98,7 +98,10 @@ func invisible(r rune) bool {
 	case '\u200D': // zero-width joiner: part of some emoji, harmless
 		return false
 	}
-	return unicode.Is(unicode.Cf, r) || (unicode.IsControl(r) && !unicode.IsSpace(r)) || r == utf8.RuneError
+	// Noncharacters (U+FDD0…U+FDEF, U+xFFFE, U+xFFFF) are not text, and
+	// U+FFFE and U+FFFF are not even allowed in XML.
+	noncharacter := r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE
+	return unicode.Is(unicode.Cf, r) || (unicode.IsControl(r) && !unicode.IsSpace(r)) || r == utf8.RuneError || noncharacter
 }
 
 // windows1252C1 maps U+0080…U+009F to the windows-1252 characters of

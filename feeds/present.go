@@ -56,35 +56,66 @@ var htmlPolicy = func() *bluemonday.Policy {
 }()
 
 // plainText returns s as plain text: tags and their script/style
-// content removed, entities decoded, whitespace collapsed. Markup that
-// was escaped once too often ("&lt;script&gt;") is removed as well, so
-// no reader that decodes one level too many finds a tag. Callers escape
-// the result for whatever format they write.
+// content removed, entities decoded, whitespace collapsed, and only
+// characters XML allows (a U+FFFF or a stray byte in one item would make
+// a whole RSS feed unreadable: gorilla/feeds writes content:encoded as
+// CDATA, which escapes nothing). Markup escaped once or many times too
+// often ("&lt;script&gt;") is removed as well, so no reader that decodes
+// one level too many finds a tag. Callers escape the result for whatever
+// format they write.
 func plainText(s string) string {
-	for range 3 {
+	s = strings.ToValidUTF8(s, "")
+	// Each round takes one level of escaping off; the rounds end when a
+	// round changes nothing, i.e. when the tokenizer finds no tag left.
+	// Titles and teasers are short, so the bound is only met by text
+	// escaped dozens of times on purpose; what is left of it loses its
+	// angle brackets.
+	settled := false
+	for range maxUnescapeRounds {
 		if !strings.ContainsAny(s, "<&") {
+			settled = true
 			break
 		}
 		t := html.UnescapeString(textPolicy.Sanitize(s))
 		if t == s {
+			settled = true
 			break
 		}
 		s = t
 	}
+	if !settled {
+		s = strings.NewReplacer("<", "", ">", "").Replace(s)
+	}
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r)
+		return unicode.IsSpace(r) || unicode.IsControl(r) || !xmlChar(r)
 	}), " ")
+}
+
+// maxUnescapeRounds bounds plainText's decoding.
+const maxUnescapeRounds = 16
+
+// xmlChar reports whether XML 1.0 allows r in a document (production 2,
+// "Char"); noncharacters it allows are dropped too.
+func xmlChar(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return true
+	case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r >= 0xFDD0 && r <= 0xFDEF, r&0xFFFE == 0xFFFE, r > unicode.MaxRune:
+		return false
+	}
+	return true
 }
 
 // safeURL returns s when it is an absolute http(s) URL with a host, and
 // "" otherwise: javascript:, data:, relative and unparseable links are
 // dropped, never emitted. So is any link with characters RFC 3986 does
-// not allow unescaped (spaces, controls, " < > \ ^ ` { | }): a
+// not allow unescaped (spaces, controls, " < > \ ^ ` { | }, bytes that
+// are no UTF-8): a
 // canonical link never has them, and a link that does is not trusted.
 // Non-ASCII letters (IRIs) pass.
 func safeURL(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.IndexFunc(s, badURLRune) >= 0 {
+	if s == "" || !utf8.ValidString(s) || strings.IndexFunc(s, badURLRune) >= 0 {
 		return ""
 	}
 	u, err := url.Parse(s)

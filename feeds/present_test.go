@@ -126,6 +126,10 @@ func TestPlainText(t *testing.T) {
 		"x <script>alert(1)</script> y":             "x y",
 		"x &lt;script&gt;alert(1)&lt;/script&gt; y": "x y",
 		"Zeile\nneue\tZeile\u0000":                  "Zeile neue Zeile",
+		"x &amp;amp;lt;script&amp;amp;gt;alert(1)&amp;amp;lt;/script&amp;amp;gt; y": "x y",
+		"nicht \uFFFF erlaubt \uFFFE \xff\xfe hier":                                 "nicht erlaubt hier",
+		// "<" escaped 21 times: 16 levels come off, the rest stays text.
+		"&" + strings.Repeat("amp;", 20) + "lt;b&" + strings.Repeat("amp;", 20) + "gt;fett": "&" + strings.Repeat("amp;", 4) + "lt;b&" + strings.Repeat("amp;", 4) + "gt;fett",
 	} {
 		if got := plainText(in); got != want {
 			t.Errorf("plainText(%q) = %q, want %q", in, got, want)

@@ -1,9 +1,13 @@
 package feeds
 
 import (
+	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/egovfeed/egovfeed/storage"
 )
@@ -41,6 +45,14 @@ func seedHostile(e *testEnv) {
 			OrigLink:  "//evil.example/protocol-relative",
 			Published: at(-2),
 		},
+		// Escaped three times: decoded three times, it is a tag again.
+		storage.NewItem{
+			GUID:      "evil-4",
+			Title:     `Viertes &amp;amp;lt;script&amp;amp;gt;alert(14)&amp;amp;lt;/script&amp;amp;gt; Angebot`,
+			Teaser:    `&amp;amp;amp;lt;img src=x onerror=alert(15)&amp;amp;amp;gt; Tschüss`,
+			Link:      "javascript:alert(16)",
+			Published: at(-3),
+		},
 	)
 }
 
@@ -74,7 +86,7 @@ func TestHostileContentNeverReachesOutput(t *testing.T) {
 	}
 	// The text that survives is still the item's.
 	f := parseAtom(t, e.get("/feeds/all.atom").body)
-	if len(f.Entries) != 3 {
+	if len(f.Entries) != 4 {
 		t.Fatalf("%d entries", len(f.Entries))
 	}
 	if got := f.Entries[0].Title; got != "Hessen: Portal eröffnet" {
@@ -119,4 +131,45 @@ func jsonStrings(t *testing.T, body string) string {
 	}
 	walk(v)
 	return b.String()
+}
+
+// TestNonXMLCharactersKeepFeedsWellFormed stores text with characters XML
+// does not allow (U+FFFE, U+FFFF, bytes that are no UTF-8), as a source
+// that bypassed the normalizer might: every XML output must still parse,
+// since one such item would otherwise break the whole feed for everyone.
+func TestNonXMLCharactersKeepFeedsWellFormed(t *testing.T) {
+	e := newTestEnv(t, goldenOutputs)
+	e.saveFetch(storage.Fetch{FeedTitle: "Quelle \uFFFF mit \xff Titel"}, "eGovernment Computing",
+		storage.NewItem{
+			GUID:      "bad-chars",
+			Title:     "Portal \uFFFE eröffnet \xff\xfe",
+			Teaser:    "Text mit \uFFFF und \uFFFE Ende \xc3",
+			Link:      "https://example.org/a",
+			Lands:     []storage.LandTag{{Land: "DE-HE", Rule: "source"}},
+			Published: at(0),
+		})
+	for _, p := range []string{"/feeds/all.atom", "/feeds/all.rss", "/feeds/land/he.atom", "/feeds/land/he.rss", "/feeds.opml", "/sources.opml"} {
+		body := e.get(p).body
+		d := xml.NewDecoder(bytes.NewReader(body))
+		for {
+			_, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Errorf("%s is not well-formed XML: %v", p, err)
+				break
+			}
+		}
+		if !utf8.Valid(body) || bytes.Contains(body, []byte("\uFFFF")) || bytes.Contains(body, []byte("\uFFFE")) {
+			t.Errorf("%s carries invalid UTF-8 or a non-character", p)
+		}
+	}
+	for _, p := range []string{"/feeds/all.json", "/feeds/all.txt", "/"} {
+		body := e.get(p).body
+		if !utf8.Valid(body) || bytes.Contains(body, []byte("\uFFFF")) || bytes.Contains(body, []byte("\uFFFE")) {
+			t.Errorf("%s carries invalid UTF-8 or a non-character", p)
+		}
+	}
+	validateAtom(t, map[string][]byte{"all.atom": e.get("/feeds/all.atom").body})
 }

@@ -191,10 +191,11 @@ func TestSinceAndLimit(t *testing.T) {
 	if n := count("/feeds/all.atom?limit=1000&since=" + since); n != 20 {
 		t.Errorf("since=%s: %d entries, want 20", since, n)
 	}
-	// A date means its midnight in Europe/Berlin: 2025-02-14 00:00 CET
-	// is 2025-02-13 23:00 UTC, 13 hours before testNow.
-	if n := count("/feeds/all.atom?limit=1000&since=2025-02-14"); n != 26 {
-		t.Errorf("since=2025-02-14: %d entries, want 26", n)
+	// A date means from its midnight in Europe/Berlin on, that midnight
+	// included (date-only items sit there): 2025-02-14 00:00 CET is
+	// 2025-02-13 23:00 UTC, 13 hours before testNow, so hours 0…13.
+	if n := count("/feeds/all.atom?limit=1000&since=2025-02-14"); n != 28 {
+		t.Errorf("since=2025-02-14: %d entries, want 28", n)
 	}
 	f := parseAtom(t, e.get("/feeds/all.atom?since=2025-02-14&limit=10").body)
 	next := f.link("next")
@@ -209,5 +210,70 @@ func TestSinceAndLimit(t *testing.T) {
 	// The self link of a page is its canonical URL.
 	if got := parseAtom(t, e.get("/feeds/all.atom?limit=50&foo=bar").body).link("self"); got != "http://127.0.0.1:8080/feeds/all.atom" {
 		t.Errorf("self link %q", got)
+	}
+}
+
+// TestPagingWhileAStoryChangesItsPrimary follows a next link after a
+// better source has joined a story on the next page: the story must
+// still be on it, since its entry (id and date) did not change.
+func TestPagingWhileAStoryChangesItsPrimary(t *testing.T) {
+	e := newTestEnv(t, "")
+	// Both at the same instant (date-only items all sit at midnight),
+	// from a news site: B (stored second) comes first.
+	e.saveFetch(storage.Fetch{}, "eGovernment Computing",
+		storage.NewItem{GUID: "a", Title: "Bericht A", Teaser: "Text A", Link: "https://example.org/a", Published: at(-time.Hour)},
+		storage.NewItem{GUID: "b", Title: "Bericht B", Teaser: "Text B", Link: "https://example.org/b", Published: at(-time.Hour)},
+	)
+	all := parseAtom(t, e.get("/feeds/all.atom").body)
+	if len(all.Entries) != 2 {
+		t.Fatalf("%d entries", len(all.Entries))
+	}
+	first := parseAtom(t, e.get("/feeds/all.atom?limit=1").body)
+	if len(first.Entries) != 1 || first.Entries[0].ID != all.Entries[0].ID {
+		t.Fatalf("first page: %+v", first.Entries)
+	}
+	next := first.link("next")
+	if next == "" {
+		t.Fatal("no next link")
+	}
+	// The Land's own report of A arrives; as the official source it
+	// becomes the story's shown report.
+	e.saveFetch(storage.Fetch{}, "Hessen – Meldungen",
+		storage.NewItem{GUID: "h", Title: "Hessen berichtet A", Teaser: "Text", Link: "https://example.org/a", Published: at(-30 * time.Minute),
+			Lands: []storage.LandTag{{Land: "DE-HE", Rule: "source"}}})
+	second := parseAtom(t, e.get(localPath(t, next)).body)
+	if len(second.Entries) != 1 || second.Entries[0].ID != all.Entries[1].ID {
+		t.Fatalf("second page has %+v, want the entry %s", second.Entries, all.Entries[1].ID)
+	}
+	if got := second.Entries[0].Title; got != "Hessen: Hessen berichtet A" {
+		t.Errorf("second page shows %q, want the Land's report", got)
+	}
+}
+
+// TestLandFeedKeepsAStoryWhenAnotherReportIsShown: a story in a Land's
+// feed stays there when a report tagged only otherwise (the Bund's,
+// earlier) becomes the one shown: subscribers of the Land had it.
+func TestLandFeedKeepsAStoryWhenAnotherReportIsShown(t *testing.T) {
+	e := newTestEnv(t, "")
+	e.saveFetch(storage.Fetch{}, "Hessen – Meldungen",
+		storage.NewItem{GUID: "h", Title: "Neues Portal", Teaser: "Text", Link: "https://example.org/x", Published: at(0),
+			Lands: []storage.LandTag{{Land: "DE-HE", Rule: "source"}}})
+	he := parseAtom(t, e.get("/feeds/land/he.atom").body)
+	if len(he.Entries) != 1 {
+		t.Fatalf("he.atom: %d entries", len(he.Entries))
+	}
+	e.saveFetch(storage.Fetch{}, "Bundesministerium des Innern",
+		storage.NewItem{GUID: "b", Title: "Neues Portal in Hessen", Teaser: "Text", Link: "https://example.org/x", Published: at(-time.Hour),
+			Lands: []storage.LandTag{{Land: "DE", Rule: "source"}}})
+	after := parseAtom(t, e.get("/feeds/land/he.atom").body)
+	if len(after.Entries) != 1 || after.Entries[0].ID != he.Entries[0].ID {
+		t.Fatalf("he.atom after the Bund's report: %+v, want the entry %s", after.Entries, he.Entries[0].ID)
+	}
+	// The Bund's feed has the story too (its report is tagged DE), once.
+	if n := len(parseAtom(t, e.get("/feeds/land/bund.atom").body).Entries); n != 1 {
+		t.Errorf("bund.atom: %d entries, want 1", n)
+	}
+	if n := len(parseAtom(t, e.get("/feeds/all.atom").body).Entries); n != 1 {
+		t.Errorf("all.atom: %d entries, want 1", n)
 	}
 }

@@ -210,7 +210,7 @@ func entryPublished(it *storage.Item) time.Time {
 
 // cursorOf is the paging position of an item in storage's order.
 func cursorOf(it *storage.Item) storage.Cursor {
-	return storage.Cursor{Published: entryPublished(it), ID: it.ID}
+	return storage.Cursor{Published: entryPublished(it), ID: it.StoryID()}
 }
 
 // presenter turns stored items into presented ones; it knows the

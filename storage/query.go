@@ -48,10 +48,22 @@ type Related struct {
 	SourceName string
 }
 
-// Cursor is a position in the newest-first order, for paging.
+// Cursor is a position in the newest-first order, for paging: an
+// entry's date and its story's id (Item.StoryID), which stay the same
+// whichever report of the story is shown. Reports of one story share a
+// position, so only queries without duplicates page.
 type Cursor struct {
 	Published time.Time
 	ID        int64
+}
+
+// StoryID is the id of the story an item reports: its cluster's root,
+// or its own id when it is alone or the root.
+func (it *Item) StoryID() int64 {
+	if it.ClusterID != 0 {
+		return it.ClusterID
+	}
+	return it.ID
 }
 
 // Query selects items, newest published first.
@@ -85,13 +97,24 @@ func scanItem(sc interface{ Scan(...any) error }) (Item, error) {
 func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 	var where []string
 	var args []any
-	order := "i.entry_published DESC, i.id DESC"
+	// The order of the items_visible index; the story id breaks ties
+	// (see Cursor).
+	order := "i.entry_published DESC, coalesce(i.cluster_id, i.id) DESC"
+	if q.WithDuplicates {
+		order += ", i.id DESC"
+	}
 	from := "items i JOIN sources s ON s.id = i.source_id"
 	if len(q.Lands) > 0 {
-		// Walk the (land, published) index; an item in several of the
-		// requested Länder must appear once.
-		from = "items i JOIN sources s ON s.id = i.source_id"
-		where = append(where, "i.id IN (SELECT item_id FROM item_lands WHERE land IN ("+placeholders(len(q.Lands))+"))")
+		// An entry is in a Land's feed when any report of its story is
+		// tagged with the Land, not only the one shown: a story does not
+		// leave a Land's feed because the Bund's report of it is shown.
+		// With duplicates, each item by its own tags.
+		lands := "SELECT item_id FROM item_lands WHERE land IN (" + placeholders(len(q.Lands)) + ")"
+		if q.WithDuplicates {
+			where = append(where, "i.id IN ("+lands+")")
+		} else {
+			where = append(where, "coalesce(i.cluster_id, i.id) IN (SELECT coalesce(m.cluster_id, m.id) FROM items m WHERE m.id IN ("+lands+"))")
+		}
 		for _, l := range q.Lands {
 			args = append(args, l)
 		}
@@ -110,7 +133,7 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 		args = append(args, toMillis(q.Since))
 	}
 	if q.Before != nil {
-		where = append(where, "(i.entry_published < ? OR (i.entry_published = ? AND i.id < ?))")
+		where = append(where, "(i.entry_published < ? OR (i.entry_published = ? AND coalesce(i.cluster_id, i.id) < ?))")
 		b := toMillis(q.Before.Published)
 		args = append(args, b, b, q.Before.ID)
 	}

@@ -143,32 +143,34 @@ func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Res
 		}
 		return results
 	}
+	// Only as many workers as can make progress (fetching, or waiting
+	// with a parsed batch for the writer): thousands of idle goroutines
+	// would each keep the stack that SQLite and the parser grew. The
+	// dispatcher hands a worker only a source whose host has a free
+	// slot, so sources of one slow host never occupy every worker.
+	d := newDispatcher(a.client, a.sources)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	// Only as many goroutines as can make progress (fetching, or waiting
-	// with a parsed batch for the writer): thousands of idle goroutines
-	// would each keep the stack that SQLite and the parser grew.
-	active := make(chan struct{}, a.cfg.Fetch.Concurrency+maxPendingBatches)
-	for i, src := range a.sources {
-		select {
-		case active <- struct{}{}:
-		case <-ctx.Done():
-			results[i] = Result{Source: src.cfg.Name, SourceID: src.id, Err: ctx.Err()}
-			continue
-		}
+	for range min(len(a.sources), a.cfg.Fetch.Concurrency+maxPendingBatches) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-active }()
-			var known *storage.Source
-			if st, ok := states[src.id]; ok {
-				known = &st
-			}
-			results[i] = a.fetchSource(ctx, src, force, known)
-			if progress != nil {
-				mu.Lock()
-				progress(results[i])
-				mu.Unlock()
+			for {
+				i, hostSlot, ok := d.next(ctx)
+				if !ok {
+					return
+				}
+				src := a.sources[i]
+				var known *storage.Source
+				if st, ok := states[src.id]; ok {
+					known = &st
+				}
+				results[i] = a.fetchSource(ctx, src, force, known, hostSlot)
+				if progress != nil {
+					mu.Lock()
+					progress(results[i])
+					mu.Unlock()
+				}
 			}
 		}()
 	}
@@ -179,7 +181,17 @@ func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Res
 // fetchSource runs one fetch → parse → normalize → store cycle. known is
 // the source's stored state (validators, backoff) if the caller has read
 // it; nil reads it here, once no other run of the source can change it.
-func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, known *storage.Source) Result {
+// hostSlot releases a slot of the source's host the caller already
+// holds; nil: fetchSource waits for one. The host slot is taken before
+// the fetch slot: a source waiting for a busy host must not hold a slot
+// that sources of other hosts could use.
+func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, known *storage.Source, hostSlot func()) Result {
+	if hostSlot != nil {
+		var once sync.Once
+		release := hostSlot
+		hostSlot = func() { once.Do(release) }
+		defer hostSlot()
+	}
 	res := Result{Source: src.cfg.Name, SourceID: src.id}
 	if !src.running.TryLock() {
 		res.Skipped = true
@@ -198,13 +210,24 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 	}
 	rec := storage.Fetch{SourceID: src.id, StartedAt: start}
 	var items []storage.NewItem
+	if hostSlot == nil {
+		release, err := a.client.AcquireHost(ctx, src.cfg.URL)
+		if err != nil {
+			res.Err = fmt.Errorf("fetch source %q: %w", src.cfg.Name, err)
+			return res
+		}
+		var once sync.Once
+		hostSlot = func() { once.Do(release) }
+		defer hostSlot()
+	}
 	select {
 	case a.fetching <- struct{}{}:
 	case <-ctx.Done():
-		res.Err = ctx.Err()
+		res.Err = fmt.Errorf("fetch source %q: %w", src.cfg.Name, ctx.Err())
 		return res
 	}
 	resp, err := a.client.Get(ctx, fetch.Request{URL: src.cfg.URL, ETag: state.ETag, LastModified: state.LastModified})
+	hostSlot() // the exchange is over: parsing needs no host slot
 	if err == nil {
 		rec.Status = resp.StatusCode
 		rec.Bytes = int64(len(resp.Body))
@@ -215,6 +238,13 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 		}
 	}
 	resp = nil
+	if err != nil && ctx.Err() != nil {
+		// Stopped by shutdown, not failed: nothing is recorded, so no
+		// backoff keeps the source from the next start's first run.
+		<-a.fetching
+		res.Err = fmt.Errorf("fetch source %q: %w", src.cfg.Name, err)
+		return res
+	}
 	// The store slot is taken before the fetch slot is given back, so
 	// parsed batches never pile up beyond maxPendingBatches.
 	a.storing <- struct{}{}

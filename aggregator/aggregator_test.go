@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -422,5 +424,133 @@ func TestRefusesPrivateAddress(t *testing.T) {
 	}
 	if n := len(h.items(t)); n != 0 {
 		t.Errorf("stored %d items from a refused address", n)
+	}
+}
+
+// TestShutdownIsNoFailure cancels a cycle while a request is in flight
+// and another source waits for its host (per_host 1): neither may be
+// recorded as failed or put into backoff, or a restart would skip them.
+func TestShutdownIsNoFailure(t *testing.T) {
+	good, err := os.ReadFile("testdata/rss2.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrived := make(chan struct{}, 1)
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) > 1 {
+			w.Write(good)
+			return
+		}
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	h := newHarness(t, func(c *config.Config) { c.Fetch.PerHost = 1 },
+		src("langsam", srv.URL+"/a", ""), src("wartend", srv.URL+"/b", ""))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	for _, r := range h.agg.FetchAll(ctx, false, nil) {
+		if !errors.Is(r.Err, context.Canceled) {
+			t.Errorf("%s: error %v, want context.Canceled", r.Source, r.Err)
+		}
+	}
+	srcs, err := h.store.Sources(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if s.ConsecutiveFailures != 0 || !s.RetryAfter.IsZero() || s.LastError != "" || !s.LastFetchAt.IsZero() {
+			t.Errorf("%s after a cancelled cycle: %d failures, retry after %v, last error %q, last fetch %v",
+				s.Name, s.ConsecutiveFailures, s.RetryAfter, s.LastError, s.LastFetchAt)
+		}
+	}
+	// The next cycle fetches both again at once.
+	for _, r := range h.fetch(t) {
+		if r.Skipped || r.Err != nil || r.New == 0 {
+			t.Errorf("%s after the cancelled cycle: skipped %v, error %v, %d new", r.Source, r.Skipped, r.Err, r.New)
+		}
+	}
+}
+
+// TestConcurrencyLimits fetches 12 sources of a slow host and 3 of
+// another: at no time more than per_host requests to one host or
+// concurrency in all, and the other host's sources are not held up
+// behind the slow one (each is answered before the slow host's first).
+func TestConcurrencyLimits(t *testing.T) {
+	good, err := os.ReadFile("testdata/rss2.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	inFlight := map[string]int{}
+	maxHost := map[string]int{}
+	total, maxTotal := 0, 0
+	otherDone := make(chan struct{})
+	var otherLeft atomic.Int64
+	otherLeft.Store(3)
+	handler := func(host string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			inFlight[host]++
+			total++
+			maxHost[host] = max(maxHost[host], inFlight[host])
+			maxTotal = max(maxTotal, total)
+			mu.Unlock()
+			defer func() {
+				mu.Lock()
+				inFlight[host]--
+				total--
+				mu.Unlock()
+			}()
+			if host == "slow" {
+				select {
+				case <-otherDone:
+				case <-time.After(3 * time.Second):
+					t.Errorf("the other host's sources waited behind the slow host")
+				}
+				time.Sleep(20 * time.Millisecond)
+			} else if otherLeft.Add(-1) == 0 {
+				defer close(otherDone)
+			}
+			w.Write(good)
+		}
+	}
+	listen := func(addr string, h http.Handler) string {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Skipf("listen on %s: %v", addr, err)
+		}
+		srv := httptest.NewUnstartedServer(h)
+		srv.Listener.Close()
+		srv.Listener = l
+		srv.Start()
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	slow := listen("127.0.0.1:0", handler("slow"))
+	other := listen("127.0.0.2:0", handler("other"))
+	var sources []config.Source
+	for i := range 12 {
+		sources = append(sources, src(fmt.Sprint("langsam ", i), fmt.Sprintf("%s/%d", slow, i), ""))
+	}
+	for i := range 3 {
+		sources = append(sources, src(fmt.Sprint("anders ", i), fmt.Sprintf("%s/%d", other, i), ""))
+	}
+	h := newHarness(t, func(c *config.Config) { c.Fetch.Concurrency, c.Fetch.PerHost = 3, 2 }, sources...)
+	for name, r := range h.fetch(t) {
+		if r.Err != nil || r.New == 0 {
+			t.Errorf("%s: error %v, %d new", name, r.Err, r.New)
+		}
+	}
+	if maxHost["slow"] > 2 || maxHost["other"] > 2 || maxTotal > 3 {
+		t.Errorf("at most %d requests at once to one host, %d to the other, %d in all; limits 2 per host, 3 in all",
+			maxHost["slow"], maxHost["other"], maxTotal)
+	}
+	if maxHost["slow"] < 2 || maxTotal < 2 {
+		t.Errorf("the limits were not used: %d to the slow host, %d in all", maxHost["slow"], maxTotal)
 	}
 }

@@ -18,7 +18,7 @@ func (a *Aggregator) Run(ctx context.Context) error {
 	c := cron.New(cron.WithLocation(normalize.Berlin), cron.WithParser(cronParser{}))
 	var wg sync.WaitGroup
 	run := func(src *source) {
-		res := a.fetchSource(ctx, src, false, nil)
+		res := a.fetchSource(ctx, src, false, nil, nil)
 		if res.Err != nil {
 			a.log.Warn("fetch failed", "source", src.cfg.Name, "error", res.Err, "retry_after", res.RetryAfter)
 		}

@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -156,18 +157,11 @@ type Response struct {
 	URL          string // after redirects
 }
 
-// Get fetches req.URL. Non-2xx/304 statuses return *HTTPError.
+// Get fetches req.URL. Non-2xx/304 statuses return *HTTPError. Get does
+// not wait for a host slot: callers hold one (AcquireHost) around it, and
+// take it before any other limited resource, so that requests waiting for
+// a busy host never hold what requests to other hosts need.
 func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
-	u, err := url.Parse(req.URL)
-	if err != nil {
-		return nil, fmt.Errorf("fetch: %w", err)
-	}
-	release, err := c.acquireHost(ctx, u.Host)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch: %w", err)
@@ -228,20 +222,49 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 	return out, nil
 }
 
-func (c *Client) acquireHost(ctx context.Context, host string) (func(), error) {
-	c.mu.Lock()
-	sem, ok := c.hosts[host]
-	if !ok {
-		sem = make(chan struct{}, c.opts.PerHost)
-		c.hosts[host] = sem
+// HostKey is what the per-host limit counts by: the URL's host and port,
+// lower-cased ("" if the URL does not parse).
+func HostKey(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
 	}
-	c.mu.Unlock()
+	return strings.ToLower(u.Host)
+}
+
+// AcquireHost waits for one of the PerHost request slots of rawURL's
+// host and returns the function that gives it back.
+func (c *Client) AcquireHost(ctx context.Context, rawURL string) (release func(), err error) {
+	sem := c.hostSlots(rawURL)
 	select {
 	case sem <- struct{}{}:
 		return func() { <-sem }, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// TryAcquireHost takes a slot of rawURL's host if one is free.
+func (c *Client) TryAcquireHost(rawURL string) (release func(), ok bool) {
+	sem := c.hostSlots(rawURL)
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, true
+	default:
+		return nil, false
+	}
+}
+
+func (c *Client) hostSlots(rawURL string) chan struct{} {
+	host := HostKey(rawURL)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sem, ok := c.hosts[host]
+	if !ok {
+		sem = make(chan struct{}, c.opts.PerHost)
+		c.hosts[host] = sem
+	}
+	return sem
 }
 
 // maxRetryAfter is the longest delay-seconds kept as given; larger

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -409,6 +410,30 @@ func TestCorpus(t *testing.T) {
 	slices.Sort(reasons)
 	for _, o := range reasons {
 		t.Logf("%6d  %-45s e.g. %s", counts[o], o, strings.Join(examples[o], ", "))
+	}
+	// By top-level directory, for the table in docs/reliability.md.
+	type dirCount struct{ files, items, noItems, rejected int }
+	byDir := map[string]*dirCount{}
+	for src, o := range outcomes {
+		dir, _, _ := strings.Cut(strings.TrimPrefix(src, "./"), "/")
+		c := byDir[dir]
+		if c == nil {
+			c = &dirCount{}
+			byDir[dir] = c
+		}
+		c.files++
+		switch o {
+		case "ingested":
+			c.items++
+		case "ingested, no items":
+			c.noItems++
+		default:
+			c.rejected++
+		}
+	}
+	for _, dir := range slices.Sorted(maps.Keys(byDir)) {
+		c := byDir[dir]
+		t.Logf("%-40s %5d files: %5d ingested, %5d no items, %4d rejected", dir, c.files, c.items, c.noItems, c.rejected)
 	}
 
 	phase := time.Now()

@@ -116,6 +116,10 @@ func New(opts Options) *Client {
 }
 
 // Public reports whether addr is an address a public feed may live at.
+// An IPv6 address that carries an IPv4 address for a translator or
+// tunnel (NAT64, 6to4, IPv4-compatible, SIIT) is judged by that IPv4
+// address: 64:ff9b::a9fe:a9fe reaches 169.254.169.254 through a NAT64
+// gateway.
 func Public(addr netip.Addr) bool {
 	addr = addr.Unmap()
 	if addr.IsLoopback() || addr.IsPrivate() || addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast() ||
@@ -127,8 +131,39 @@ func Public(addr netip.Addr) bool {
 			return false
 		}
 	}
+	if v4, ok := embeddedIPv4(addr); ok {
+		return Public(v4)
+	}
 	return true
 }
+
+// embeddedIPv4 returns the IPv4 address an IPv6 address of a translation
+// or tunnelling prefix stands for.
+func embeddedIPv4(addr netip.Addr) (netip.Addr, bool) {
+	if !addr.Is6() {
+		return netip.Addr{}, false
+	}
+	b := addr.As16()
+	for _, p := range embeddingLast32 {
+		if p.Contains(addr) {
+			return netip.AddrFrom4([4]byte(b[12:16])), true
+		}
+	}
+	if sixToFour.Contains(addr) {
+		return netip.AddrFrom4([4]byte(b[2:6])), true
+	}
+	return netip.Addr{}, false
+}
+
+var (
+	// embeddingLast32 carry the IPv4 address in their last 32 bits.
+	embeddingLast32 = []netip.Prefix{
+		netip.MustParsePrefix("64:ff9b::/96"),    // NAT64, well-known (RFC 6052)
+		netip.MustParsePrefix("::/96"),           // IPv4-compatible (deprecated)
+		netip.MustParsePrefix("::ffff:0:0:0/96"), // SIIT IPv4-translated (RFC 2765)
+	}
+	sixToFour = netip.MustParsePrefix("2002::/16") // 6to4: the IPv4 address follows the prefix
+)
 
 var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),
@@ -136,7 +171,9 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("192.0.0.0/24"),
 	netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("64:ff9b:1::/48"), // NAT64, local use (RFC 8215)
+	netip.MustParsePrefix("2001::/32"),      // Teredo: the IPv4 address is obfuscated
+	netip.MustParsePrefix("fec0::/10"),      // site-local (deprecated)
 }
 
 // Request is one conditional fetch.

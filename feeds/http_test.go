@@ -141,7 +141,7 @@ func TestGzip(t *testing.T) {
 	e := newTestEnv(t, "")
 	seedGolden(e)
 	plain := e.get("/feeds/all.atom")
-	for _, ae := range []string{"gzip", "br, gzip;q=0.8", "*", "deflate, gzip, br"} {
+	for _, ae := range []string{"gzip", "br, gzip;q=0.8", "*", "deflate, gzip, br", "GZIP", "Gzip;Q=1"} {
 		r := e.get("/feeds/all.atom", "Accept-Encoding", ae)
 		if r.Header.Get("Content-Encoding") != "gzip" {
 			t.Errorf("Accept-Encoding %q: Content-Encoding %q", ae, r.Header.Get("Content-Encoding"))
@@ -169,7 +169,7 @@ func TestGzip(t *testing.T) {
 			t.Errorf("gzip request with identity ETag: %d", c.StatusCode)
 		}
 	}
-	for _, ae := range []string{"", "identity", "gzip;q=0", "br", "*;q=0", "gzip;q=0.0, *"} {
+	for _, ae := range []string{"", "identity", "gzip;q=0", "br", "*;q=0", "gzip;q=0.0, *", "gzip;Q=0", "GZIP; q=0"} {
 		r := e.get("/feeds/all.atom", "Accept-Encoding", ae)
 		if r.Header.Get("Content-Encoding") != "" || !bytes.Equal(r.body, plain.body) {
 			t.Errorf("Accept-Encoding %q: got Content-Encoding %q", ae, r.Header.Get("Content-Encoding"))
@@ -192,7 +192,7 @@ func TestNotFoundAndBadRequest(t *testing.T) {
 		}
 	}
 	for _, q := range []string{"limit=0", "limit=abc", "limit=1001", "limit=-5", "limit=1&limit=2", "since=gestern",
-		"since=2025-13-01", "before=abc", "before=1-0", "before=-1-5", "before=12"} {
+		"since=2025-13-01", "before=abc", "before=1-0", "before=-1-5", "before=12", "limit=%zz", "limit=5;since=x"} {
 		r := e.do("GET", "/feeds/all.atom?"+q)
 		if r.StatusCode != 400 || len(r.body) == 0 || len(r.body) > 200 {
 			t.Errorf("?%s: status %d, body %q; want 400 with a short text", q, r.StatusCode, r.body)

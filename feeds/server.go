@@ -301,7 +301,14 @@ func (s *Server) serveView(w http.ResponseWriter, r *http.Request, v *view, err 
 		return
 	}
 	if v.kind != kindSourcesOPML && v.kind != kindFeedsOPML {
-		if v.params, err = parseParams(r.URL.Query()); err != nil {
+		// url.Query would drop what does not parse ("limit=%zz",
+		// "limit=5;since=x") and serve the default page as if asked for.
+		q, qerr := url.ParseQuery(r.URL.RawQuery)
+		if qerr != nil {
+			textError(w, http.StatusBadRequest, "malformed query string")
+			return
+		}
+		if v.params, err = parseParams(q); err != nil {
 			textError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), errBadParam.Error()+": "))
 			return
 		}
@@ -384,10 +391,12 @@ func notModified(r *http.Request, e *entry) bool {
 }
 
 // acceptsGzip reports whether Accept-Encoding allows gzip: named with
-// q > 0, or not named and "*" with q > 0.
+// q > 0, or not named and "*" with q > 0. Codings and parameter names
+// are case-insensitive (RFC 9110, 12.5.3).
 func acceptsGzip(values []string) bool {
 	star := false
 	for _, line := range values {
+		line = strings.ToLower(line)
 		if !strings.Contains(line, "gzip") && !strings.Contains(line, "*") {
 			continue
 		}
@@ -396,7 +405,7 @@ func acceptsGzip(values []string) bool {
 			coding = strings.TrimSpace(coding)
 			ok := qNonZero(q)
 			switch {
-			case strings.EqualFold(coding, "gzip") || strings.EqualFold(coding, "x-gzip"):
+			case coding == "gzip" || coding == "x-gzip":
 				return ok
 			case coding == "*":
 				star = ok

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -216,4 +217,41 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n"), rows.Err()
+}
+
+// WatchOtherWriters calls changed whenever another process has committed
+// to the database (egovfeed split, merge, retag or dedup -rebuild beside
+// a running serve), looking every interval until ctx is done. Commits of
+// this Store do not count: they are seen on the writer's own connection,
+// whose data_version only moves for other connections' commits.
+func (s *Store) WatchOtherWriters(ctx context.Context, every time.Duration, changed func()) error {
+	version := func() (int64, error) {
+		var v int64
+		err := s.w.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+		return v, err
+	}
+	last, err := version()
+	if err != nil {
+		return fmt.Errorf("storage: watch: %w", err)
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		v, err := version()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("storage: watch: %w", err)
+		}
+		if v != last {
+			last = v
+			changed()
+		}
+	}
 }

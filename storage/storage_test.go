@@ -65,3 +65,47 @@ func raceBuild() bool {
 	}
 	return false
 }
+
+// TestWatchOtherWriters: a commit by another process (here a second
+// Store on the same file) is reported, the Store's own commits are not.
+func TestWatchOtherWriters(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "w.db")
+	a, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	changes := make(chan struct{}, 10)
+	done := make(chan error, 1)
+	go func() {
+		done <- a.WatchOtherWriters(ctx, 10*time.Millisecond, func() { changes <- struct{}{} })
+	}()
+	// Our own write: not reported.
+	if _, err := a.SyncSources(ctx, []storage.SourceConfig{{Name: "A", URL: "https://a.example/feed"}}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changes:
+		t.Fatal("the Store's own commit was reported")
+	case <-time.After(200 * time.Millisecond):
+	}
+	b, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.SyncSources(ctx, []storage.SourceConfig{{Name: "B", URL: "https://b.example/feed"}}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changes:
+	case <-time.After(5 * time.Second):
+		t.Fatal("another writer's commit was not reported")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("WatchOtherWriters: %v", err)
+	}
+}

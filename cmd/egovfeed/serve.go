@@ -18,6 +18,10 @@ import (
 // finish after SIGINT/SIGTERM.
 const shutdownGrace = 8 * time.Second
 
+// otherWritersCheck is how often serve looks for commits of other
+// egovfeed processes (editors' split, merge, retag).
+const otherWritersCheck = 2 * time.Second
+
 func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
 		var pub *feeds.Server
@@ -58,6 +62,15 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		go func() {
 			defer wg.Done()
 			a.agg.Run(runCtx)
+		}()
+		// split, merge, retag and dedup -rebuild run as other processes:
+		// their commits must reach the rendered feeds too.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.store.WatchOtherWriters(runCtx, otherWritersCheck, pub.Invalidate); err != nil {
+				e.logger.Error("not watching for edits by other commands; they show after the next ingest", "error", err)
+			}
 		}()
 		errc := make(chan error, 1)
 		go func() { errc <- srv.Serve(ln) }()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -182,6 +183,16 @@ func Parse(path string, data []byte) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		probs := decodeProblems(path, err)
+		nameSources(probs, data)
+		return nil, &Error{Problems: probs}
+	}
+	// A second document ("---") would be ignored silently otherwise.
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case err == nil:
+		return nil, &Error{Problems: []Problem{{Path: path, Line: extra.Line, Message: "only one YAML document is allowed"}}}
+	case !errors.Is(err, io.EOF):
 		return nil, &Error{Problems: decodeProblems(path, err)}
 	}
 	// A second pass over the node tree only to learn line numbers, so
@@ -258,6 +269,49 @@ func decodeProblems(path string, err error) []Problem {
 	return out
 }
 
+// nameSources adds the source (field and name) to decode problems whose
+// line lies within an entry of sources, so that "field lnad not found"
+// says which source it is in.
+func nameSources(probs []Problem, data []byte) {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return
+	}
+	top := root.Content[0].Content
+	type span struct {
+		first int
+		name  string
+	}
+	var entries []span
+	end := 0 // first line after the sources (0: the end of the file)
+	for i := 0; i+1 < len(top); i += 2 {
+		if top[i].Value != "sources" || top[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, e := range top[i+1].Content {
+			sp := span{first: e.Line}
+			for k := 0; e.Kind == yaml.MappingNode && k+1 < len(e.Content); k += 2 {
+				if e.Content[k].Value == "name" {
+					sp.name = e.Content[k+1].Value
+				}
+			}
+			entries = append(entries, sp)
+		}
+		if i+2 < len(top) {
+			end = top[i+2].Line
+		}
+	}
+	for pi := range probs {
+		p := &probs[pi]
+		for j := len(entries) - 1; j >= 0; j-- {
+			if p.Line >= entries[j].first && (end == 0 || p.Line < end) {
+				p.Field, p.Source = fmt.Sprintf("sources[%d]", j), entries[j].name
+				break
+			}
+		}
+	}
+}
+
 func collectLines(n *yaml.Node, prefix string, lines map[string]int) {
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -309,7 +363,29 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 
 // ParseSchedule parses a cron spec as the scheduler does (five fields or
 // a descriptor such as "@every 30m" or "@hourly").
-func ParseSchedule(spec string) (cron.Schedule, error) { return cronParser.Parse(spec) }
+// "@every" needs at least a minute: robfig/cron runs shorter or negative
+// intervals every second, which no feed deserves.
+func ParseSchedule(spec string) (cron.Schedule, error) {
+	if every, ok := strings.CutPrefix(strings.TrimSpace(spec), "@every "); ok {
+		if d, err := time.ParseDuration(strings.TrimSpace(every)); err == nil && d < time.Minute {
+			return nil, fmt.Errorf("@every needs at least 1m, got %s", strings.TrimSpace(every))
+		}
+	}
+	return cronParser.Parse(spec)
+}
+
+// sourceURLKey is what two source URLs must share to be one feed: scheme
+// and host compared case-insensitively and without the default port,
+// path and query as they are (they are case-sensitive), no fragment.
+func sourceURLKey(u *url.URL) string {
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname())
+	if port := u.Port(); port != "" && !(scheme == "http" && port == "80" || scheme == "https" && port == "443") {
+		host = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return scheme + "://" + host + u.RequestURI()
+}
 
 var outputName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
@@ -388,12 +464,12 @@ func (c *Config) Validate() error {
 		}
 		u, err := url.Parse(s.URL)
 		switch {
-		case err != nil || u.Host == "":
+		case err != nil || u.Hostname() == "":
 			add(f+".url", s.Name, "not an absolute URL: %q", s.URL)
 		case u.Scheme != "http" && u.Scheme != "https":
 			add(f+".url", s.Name, "scheme must be http or https: %q", s.URL)
 		default:
-			key := strings.ToLower(u.Scheme + "://" + u.Host + u.RequestURI())
+			key := sourceURLKey(u)
 			if j, dup := seenURL[key]; dup {
 				add(f+".url", s.Name, "duplicate source URL %q (also sources[%d])", s.URL, j)
 			} else {

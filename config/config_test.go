@@ -46,7 +46,21 @@ func TestParseErrors(t *testing.T) {
 		want    []string  // substrings of the message
 	}{
 		{"unknown key", [2]string{"    land: DE-HE\n", "    land: DE-HE\n    colour: blue\n"},
-			[]string{"config.yaml:10:", "colour"}},
+			[]string{"config.yaml:10:", "colour", "sources[0]", `source "Hessen"`}},
+		{"unknown key in the last source", [2]string{"    url: https://www.kommune21.example/feed\n", "    url: https://www.kommune21.example/feed\n    lnad: DE-HE\n"},
+			[]string{"config.yaml:13:", "lnad", "sources[1]", `source "Kommune21"`}},
+		{"wrong type in a source", [2]string{"land: DE-HE", "land: [DE-HE]"},
+			[]string{"config.yaml:9:", "sources[0]", `source "Hessen"`}},
+		{"second document", [2]string{"    url: https://www.kommune21.example/feed\n", "    url: https://www.kommune21.example/feed\n---\nbogus: 1\n"},
+			[]string{"one YAML document"}},
+		{"URL without host name", [2]string{"https://www.hessen.example/feeds", "https://:443/feeds"},
+			[]string{"config.yaml:8:", "sources[0].url", "not an absolute URL"}},
+		{"duplicate URL with default port", [2]string{"https://www.kommune21.example/feed", "https://www.hessen.example:443/feeds#top"},
+			[]string{"config.yaml:12:", "sources[1].url", "duplicate source URL"}},
+		{"@every 0s", [2]string{`schedule: "*/15 * * * *"`, `schedule: "@every 0s"`},
+			[]string{"config.yaml:10:", "sources[0].schedule", "at least 1m"}},
+		{"@every negative", [2]string{`schedule: "@every 30m"`, `schedule: "@every -5m"`},
+			[]string{"config.yaml:2:", "schedule"}},
 		{"unknown top-level key", [2]string{"database: test.db\n", "database: test.db\nlisten_addr: x\n"},
 			[]string{"config.yaml:2:", "listen_addr"}},
 		{"bad URL", [2]string{"https://www.hessen.example/feeds", "www.hessen.example/feeds"},
@@ -91,6 +105,15 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDuplicateURLsAreCaseSensitiveInPath: paths and queries are case-
+// sensitive, so /Feed.xml and /feed.xml are two feeds.
+func TestDuplicateURLsAreCaseSensitiveInPath(t *testing.T) {
+	data := strings.Replace(validYAML, "https://www.kommune21.example/feed", "https://WWW.Hessen.example/FEEDS", 1)
+	if _, err := Parse("config.yaml", []byte(data)); err != nil {
+		t.Errorf("/feeds and /FEEDS taken for one feed: %v", err)
 	}
 }
 

@@ -92,16 +92,25 @@ func (a *Aggregator) normalizeItem(src *source, fi *gofeed.Item, base *url.URL, 
 	return it
 }
 
-// itemDate picks the item's date: published, else updated, else a German
-// date string; implausible dates count as missing (first-seen is used).
+// itemDate picks the item's date: published, else updated; implausible
+// dates count as missing (first-seen is used). A date that names no zone
+// is Berlin time (normalize.LocalDate), not the UTC gofeed takes it for.
 func itemDate(fi *gofeed.Item, now time.Time) (time.Time, bool) {
-	for _, t := range []*time.Time{fi.PublishedParsed, fi.UpdatedParsed} {
-		if t != nil && normalize.PlausibleDate(*t, now) {
-			return t.UTC(), true
+	for _, f := range []struct {
+		raw    string
+		parsed *time.Time
+	}{{fi.Published, fi.PublishedParsed}, {fi.Updated, fi.UpdatedParsed}} {
+		if t, ok := normalize.LocalDate(f.raw); ok {
+			if normalize.PlausibleDate(t, now) {
+				return t, true
+			}
+			continue
 		}
-	}
-	for _, s := range []string{fi.Published, fi.Updated} {
-		if t, ok := normalize.GermanDate(s); ok && normalize.PlausibleDate(t, now) {
+		if f.parsed != nil && normalize.PlausibleDate(*f.parsed, now) {
+			return f.parsed.UTC(), true
+		}
+		// German forms with a zone name gofeed does not know ("MEZ").
+		if t, ok := normalize.GermanDate(f.raw); ok && normalize.PlausibleDate(t, now) {
 			return t, true
 		}
 	}

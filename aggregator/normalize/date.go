@@ -33,6 +33,30 @@ var (
 	germanNumeric = regexp.MustCompile(`(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\D+?(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?`)
 )
 
+// zonelessISO is ISO 8601 without an offset or Z: "2025-07-13T10:30:00",
+// "2025-07-13 10:30", "2025-07-13" (its Berlin midnight).
+var zonelessISO = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?$`)
+
+// explicitZone matches a date that ends in an offset or a zone name.
+var explicitZone = regexp.MustCompile(`(?i)(?:[+-]\d{2}:?\d{2}|\b(?:GMT|UTC|UT|Z|CET|CEST|MEZ|MESZ)\b)\s*$`)
+
+// LocalDate parses a date that names no time zone, which a German source
+// means as Europe/Berlin time: the German forms of GermanDate, and ISO
+// 8601 without an offset. Anything else, and any date ending in a zone,
+// is not its business (ok false): gofeed reads those, but would take a
+// date without a zone as UTC.
+func LocalDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || explicitZone.MatchString(s) {
+		return time.Time{}, false
+	}
+	if m := zonelessISO.FindStringSubmatch(s); m != nil {
+		mon, _ := strconv.Atoi(m[2])
+		return build(m[1], mon, m[3], m[4], m[5], m[6])
+	}
+	return GermanDate(s)
+}
+
 // GermanDate parses the German date forms some Land portals emit, in
 // Europe/Berlin time, and returns it in UTC.
 func GermanDate(s string) (time.Time, bool) {

@@ -77,6 +77,9 @@ type Result struct {
 	NotModified bool
 	Skipped     bool      // held off by backoff or Retry-After
 	RetryAfter  time.Time // when Skipped, or after a failure
+	// LastError is, when Skipped, the error of the fetch that put the
+	// source into backoff: it is still failing as far as anyone knows.
+	LastError string
 	New         int
 	Updated     int
 	Bytes       int64
@@ -205,7 +208,7 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 	}
 	start := a.now()
 	if !force && start.Before(state.RetryAfter) {
-		res.Skipped, res.RetryAfter = true, state.RetryAfter
+		res.Skipped, res.RetryAfter, res.LastError = true, state.RetryAfter, state.LastError
 		return res
 	}
 	rec := storage.Fetch{SourceID: src.id, StartedAt: start}

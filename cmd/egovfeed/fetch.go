@@ -42,36 +42,47 @@ func setupFetch(fs *flag.FlagSet) func(context.Context, *env) error {
 }
 
 // printResults writes one line per source and the totals; it returns the
-// number of failed sources.
+// number of failed sources. A source skipped while it backs off from a
+// failure counts as failed: nothing says it works again, and a fetch run
+// from cron must not report success for it.
 func printResults(e *env, results []aggregator.Result, took time.Duration) int {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tSTATUS\tNEW\tUPDATED\tERROR")
-	var failed, newItems, updated, notModified, skipped int
+	var ok, failed, backingOff, newItems, updated, notModified, skipped int
 	for _, r := range results {
 		status := fmt.Sprint(r.Status)
+		errText := ""
 		switch {
 		case r.Skipped:
 			status = "skipped"
 			if !r.RetryAfter.IsZero() {
-				status = "backoff until " + r.RetryAfter.Local().Format("15:04")
+				status = "backoff until " + r.RetryAfter.Local().Format("02.01. 15:04")
 			}
-			skipped++
-		case r.NotModified:
-			notModified++
-		case r.Status == 0:
-			status = "-"
-		}
-		errText := ""
-		if r.Err != nil {
+			if r.LastError != "" {
+				failed++
+				backingOff++
+				errText = "still failing: " + r.LastError
+			} else {
+				skipped++
+			}
+		case r.Err != nil:
 			failed++
 			errText = r.Err.Error()
+			if r.Status == 0 {
+				status = "-"
+			}
+		default:
+			ok++
+			if r.NotModified {
+				notModified++
+			}
 		}
 		newItems += r.New
 		updated += r.Updated
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", r.Source, status, r.New, r.Updated, errText)
 	}
 	tw.Flush()
-	fmt.Fprintf(e.stdout, "%d sources: %d ok (%d not modified), %d failed, %d skipped; %d new, %d updated items in %s\n",
-		len(results), len(results)-failed-skipped, notModified, failed, skipped, newItems, updated, took.Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "%d sources: %d ok (%d not modified), %d failed (%d of them backing off), %d skipped; %d new, %d updated items in %s\n",
+		len(results), ok, notModified, failed, backingOff, skipped, newItems, updated, took.Round(time.Millisecond))
 	return failed
 }

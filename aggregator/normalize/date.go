@@ -37,8 +37,42 @@ var (
 // "2025-07-13 10:30", "2025-07-13" (its Berlin midnight).
 var zonelessISO = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?$`)
 
-// explicitZone matches a date that ends in an offset or a zone name.
-var explicitZone = regexp.MustCompile(`(?i)(?:[+-]\d{2}:?\d{2}|\b(?:GMT|UTC|UT|Z|CET|CEST|MEZ|MESZ)\b)\s*$`)
+// endsWithZone reports whether a date ends in an offset ("+02:00",
+// "-0500") or a zone name ("Z", "GMT", "MESZ": upper-case letters after a
+// digit or space; "Uhr" is none). A byte scan: it runs for every item.
+func endsWithZone(s string) bool {
+	s = strings.TrimRight(s, " \t")
+	n := len(s)
+	letters := 0
+	for letters < n && letters < 6 && s[n-1-letters] >= 'A' && s[n-1-letters] <= 'Z' {
+		letters++
+	}
+	if letters > 0 && letters <= 5 && n > letters {
+		if c := s[n-1-letters]; c == ' ' || c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	digits := func(t string) bool {
+		for i := 0; i < len(t); i++ {
+			if t[i] < '0' || t[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	for _, w := range []int{5, 6} { // "+0200", "+02:00"
+		if n > w && (s[n-w] == '+' || s[n-w] == '-') {
+			off := s[n-w+1:]
+			if w == 6 && off[2] == ':' {
+				off = off[:2] + off[3:]
+			}
+			if digits(off) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // LocalDate parses a date that names no time zone, which a German source
 // means as Europe/Berlin time: the German forms of GermanDate, and ISO
@@ -47,12 +81,18 @@ var explicitZone = regexp.MustCompile(`(?i)(?:[+-]\d{2}:?\d{2}|\b(?:GMT|UTC|UT|Z
 // date without a zone as UTC.
 func LocalDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || explicitZone.MatchString(s) {
+	if len(s) < 8 || endsWithZone(s) {
 		return time.Time{}, false
 	}
-	if m := zonelessISO.FindStringSubmatch(s); m != nil {
-		mon, _ := strconv.Atoi(m[2])
-		return build(m[1], mon, m[3], m[4], m[5], m[6])
+	if s[4] == '-' {
+		if m := zonelessISO.FindStringSubmatch(s); m != nil {
+			mon, _ := strconv.Atoi(m[2])
+			return build(m[1], mon, m[3], m[4], m[5], m[6])
+		}
+		return time.Time{}, false
+	}
+	if !strings.Contains(s, ".") { // every German form has "13." in it
+		return time.Time{}, false
 	}
 	return GermanDate(s)
 }

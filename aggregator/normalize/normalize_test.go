@@ -148,6 +148,8 @@ func TestLocalDate(t *testing.T) {
 		"2025-01-13T10:30:00.250": time.Date(2025, 1, 13, 9, 30, 0, 0, time.UTC),
 		"13.07.2025 10:30":        time.Date(2025, 7, 13, 8, 30, 0, 0, time.UTC),
 		"2025-07-13":              time.Date(2025, 7, 12, 22, 0, 0, 0, time.UTC),
+		"13.07.2025 10:30 Uhr":    time.Date(2025, 7, 13, 8, 30, 0, 0, time.UTC),
+		"Sonntag, 13. Juli 2025":  time.Date(2025, 7, 12, 22, 0, 0, 0, time.UTC),
 	} {
 		if got, ok := LocalDate(in); !ok || !got.Equal(want) {
 			t.Errorf("LocalDate(%q) = %v, %v; want %v", in, got, ok, want)
@@ -155,7 +157,8 @@ func TestLocalDate(t *testing.T) {
 	}
 	// Dates that name their zone, or are no local form, are left to gofeed.
 	for _, in := range []string{"2025-07-13T10:30:00Z", "2025-07-13T10:30:00+02:00", "13.07.2025 10:30 +0200",
-		"Sun, 13 Jul 2025 10:30:00 GMT", "13.07.2025 10:30 MESZ", "", "2025-7-13"} {
+		"Sun, 13 Jul 2025 10:30:00 GMT", "13.07.2025 10:30 MESZ", "", "2025-7-13", "13.07.2025 10:30Z", "2025-07-13T10:30:00-0500",
+		"Sun, 13 Jul 2025 10:30:00 EST", "2025-07-13 10:30 UTC"} {
 		if got, ok := LocalDate(in); ok {
 			t.Errorf("LocalDate(%q) = %v, want no date", in, got)
 		}

@@ -18,6 +18,7 @@ type dispatcher struct {
 
 	mu     sync.Mutex
 	groups [][]int // per host, the indexes of sources not handed out yet
+	first  int     // groups before it are empty: with one source per host, scans stay short
 	left   int
 	freed  chan struct{} // closed (and replaced) when a host slot is given back
 }
@@ -53,7 +54,8 @@ func (d *dispatcher) next(ctx context.Context) (int, func(), bool) {
 			d.mu.Unlock()
 			return 0, nil, false
 		}
-		for g, idx := range d.groups {
+		for g := d.first; g < len(d.groups); g++ {
+			idx := d.groups[g]
 			if len(idx) == 0 {
 				continue
 			}
@@ -67,6 +69,9 @@ func (d *dispatcher) next(ctx context.Context) (int, func(), bool) {
 			}
 			d.groups[g] = idx[1:]
 			d.left--
+			for d.first < len(d.groups) && len(d.groups[d.first]) == 0 {
+				d.first++
+			}
 			d.mu.Unlock()
 			if cancelled {
 				return idx[0], func() {}, true
@@ -103,5 +108,5 @@ func (d *dispatcher) compact() {
 		}
 	}
 	clear(d.groups[len(kept):])
-	d.groups = kept
+	d.groups, d.first = kept, 0
 }

@@ -40,20 +40,22 @@ type Clusterer interface {
 // canonical-link layer always runs). Call before the first write.
 func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
 
-// findCluster returns the best match from another source than sourceID.
+// findCluster returns the best match from another source than sourceID
+// that an editor has not split off (a split item stays alone).
 // Within one source the GUID decides what is one item: a source's own
 // similar items ("Newsletter KW 12", "KW 13") are never clustered.
 func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, sourceID int64, published time.Time, lands []string, fp []byte) (ClusterMatch, bool, error) {
 	for _, m := range c.Matches(published, lands, fp) {
 		var src int64
-		err := tx.QueryRowContext(ctx, `SELECT source_id FROM items WHERE id = ?`, m.ID).Scan(&src)
+		var lock int
+		err := tx.QueryRowContext(ctx, `SELECT source_id, cluster_lock FROM items WHERE id = ?`, m.ID).Scan(&src, &lock)
 		if err == sql.ErrNoRows {
 			continue // pruned meanwhile
 		}
 		if err != nil {
 			return ClusterMatch{}, false, err
 		}
-		if src != sourceID {
+		if src != sourceID && lock != lockSplit {
 			return m, true, nil
 		}
 	}
@@ -82,28 +84,34 @@ func clusterOf(ctx context.Context, tx *sql.Tx, id int64) (*clusterRef, error) {
 
 // electPrimary makes the member of root's cluster with the highest source
 // priority, then the earliest date, then the lowest id, its one visible
-// item. A new primary gets updated = now: the entry's content changed.
+// item, whatever the visibility of its members was before (a merge or a
+// rebuild brings several visible members together). When the shown item
+// changes, it gets updated = now: the entry's content changed.
 func electPrimary(ctx context.Context, tx *sql.Tx, root int64, now time.Time) error {
-	var best, current int64
+	var best int64
 	err := tx.QueryRowContext(ctx, `SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id
 		WHERE i.id = ? OR i.cluster_id = ? ORDER BY s.priority DESC, i.published, i.id LIMIT 1`, root, root).Scan(&best)
 	if err != nil {
 		return fmt.Errorf("elect primary of %d: %w", root, err)
 	}
-	err = tx.QueryRowContext(ctx, `SELECT id FROM items WHERE (id = ? OR cluster_id = ?) AND visible = 1 LIMIT 1`, root, root).Scan(&current)
-	if err != nil && err != sql.ErrNoRows {
+	var visible, bestVisible int
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(sum(visible), 0), coalesce(max(CASE WHEN id = ? THEN visible ELSE 0 END), 0)
+		FROM items WHERE id = ? OR cluster_id = ?`, best, root, root).Scan(&visible, &bestVisible)
+	if err != nil {
 		return fmt.Errorf("elect primary of %d: %w", root, err)
 	}
-	if current == best {
+	if visible == 1 && bestVisible == 1 {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE items SET visible = (id = ?) WHERE id = ? OR cluster_id = ?`, best, root, root); err != nil {
 		return fmt.Errorf("elect primary of %d: %w", root, err)
 	}
-	if current != 0 {
-		_, err = tx.ExecContext(ctx, `UPDATE items SET updated = max(updated, ?) WHERE id = ?`, toMillis(now), best)
+	if bestVisible == 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET updated = max(updated, ?) WHERE id = ?`, toMillis(now), best); err != nil {
+			return fmt.Errorf("elect primary of %d: %w", root, err)
+		}
 	}
-	return err
+	return nil
 }
 
 // setEntry gives every member of root's cluster the cluster's entry key
@@ -138,6 +146,16 @@ func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
 			return err
 		}
 		root := ref.root
+		var members int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM items WHERE cluster_id = ?`, id).Scan(&members); err != nil {
+			return err
+		}
+		if !cluster.Valid && members == 0 {
+			// Alone already (or split before): it only has to stay so;
+			// its entry keeps its id.
+			_, err := tx.ExecContext(ctx, `UPDATE items SET cluster_lock = ? WHERE id = ?`, lockSplit, id)
+			return err
+		}
 		if !cluster.Valid {
 			// id is the root: the earliest other member becomes the root
 			// and keeps the cluster's entry.
@@ -198,6 +216,13 @@ func (s *Store) Merge(ctx context.Context, a, b int64, now time.Time) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = ?, cluster_lock = ?,
 			cluster_layer = CASE WHEN id = ? THEN ? ELSE cluster_layer END, cluster_score = CASE WHEN id = ? THEN 1 ELSE cluster_score END
 			WHERE id = ? OR cluster_id = ?`, ra.root, lockMerged, b, LayerMerge, b, rb.root, rb.root); err != nil {
+			return err
+		}
+		// a's side is locked too: a rebuild must neither take its root
+		// into another cluster (the merged members would point at a
+		// member) nor break it up.
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_lock = ? WHERE id = ? OR cluster_id = ?`,
+			lockMerged, ra.root, ra.root); err != nil {
 			return err
 		}
 		if err := setEntry(ctx, tx, ra.root, ra.entryKey, ra.entryPublished); err != nil {
@@ -267,8 +292,11 @@ const rebuildBatch = 1000
 // Editorial splits stay alone and editorial merges stay merged.
 func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time) (seen, joined int, err error) {
 	err = s.Transact(ctx, func(tx *sql.Tx) error {
+		// Split items keep their entry (its id may be key-split).
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
-			visible = 1, entry_key = key, entry_published = published WHERE cluster_lock <> ?`, lockMerged); err != nil {
+			visible = 1, entry_key = CASE WHEN cluster_lock = ? THEN entry_key ELSE key END,
+			entry_published = CASE WHEN cluster_lock = ? THEN entry_published ELSE published END
+			WHERE cluster_lock <> ?`, lockSplit, lockSplit, lockMerged); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE item_lands SET published = (SELECT entry_published FROM items WHERE id = item_id)`)
@@ -375,7 +403,7 @@ func (s *Store) rejoin(ctx context.Context, tx *sql.Tx, c Clusterer, it rebuildI
 	if it.link != "" {
 		var root sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT min(coalesce(cluster_id, id)) FROM items
-			WHERE link = ? AND source_id <> ? AND id < ?`, it.link, it.sourceID, it.id).Scan(&root); err != nil {
+			WHERE link = ? AND source_id <> ? AND id < ? AND cluster_lock <> ?`, it.link, it.sourceID, it.id, lockSplit).Scan(&root); err != nil {
 			return false, err
 		}
 		target = root.Int64

@@ -447,7 +447,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.stmt.lookupGUIDs, `SELECT guid, id, content_hash, entry_published FROM items
 			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))`},
 		{&s.stmt.lookupLinks, `SELECT link, min(coalesce(cluster_id, id)) FROM items
-			WHERE source_id <> ? AND link IN (SELECT value FROM json_each(?)) GROUP BY link`},
+			WHERE source_id <> ? AND link IN (SELECT value FROM json_each(?)) AND cluster_lock <> 1 -- lockSplit: stays alone
+			GROUP BY link`},
 		{&s.stmt.savepoint, `SAVEPOINT batch`},
 		{&s.stmt.release, `RELEASE batch`},
 		{&s.stmt.rollbackTo, `ROLLBACK TO batch`},

@@ -1,0 +1,275 @@
+package storage_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+// clusterEnv is a real database with an official source (priority 10) and
+// two news sites; items that share a canonical link form clusters.
+type clusterEnv struct {
+	t    *testing.T
+	path string
+	st   *storage.Store
+	ids  []int64 // source ids: official, news1, news2
+	urls []string
+	now  time.Time
+}
+
+func newClusterEnv(t *testing.T) *clusterEnv {
+	t.Helper()
+	ctx := context.Background()
+	e := &clusterEnv{t: t, path: filepath.Join(t.TempDir(), "c.db"), now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	st, err := storage.Open(ctx, e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e.st = st
+	e.urls = []string{"https://land.example/feed", "https://news1.example/feed", "https://news2.example/feed"}
+	e.ids, err = st.SyncSources(ctx, []storage.SourceConfig{
+		{Name: "Land", URL: e.urls[0], Land: "DE-HE", Priority: 10},
+		{Name: "News 1", URL: e.urls[1]},
+		{Name: "News 2", URL: e.urls[2]},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// save stores items of source i (0 official, 1 and 2 news), each given as
+// guid and link, published an hour apart in the given order.
+func (e *clusterEnv) save(i int, guidLinks ...string) {
+	e.t.Helper()
+	var items []storage.NewItem
+	for k := 0; k+1 < len(guidLinks); k += 2 {
+		e.now = e.now.Add(time.Hour)
+		items = append(items, storage.NewItem{GUID: guidLinks[k], Title: "Titel " + guidLinks[k], Teaser: "Text",
+			Link: guidLinks[k+1], OrigLink: guidLinks[k+1], Published: e.now,
+			Lands: []storage.LandTag{{Land: "DE-HE", Rule: "test"}}, Fingerprint: []byte{1}})
+	}
+	if _, err := e.st.SaveFetch(context.Background(), storage.Fetch{SourceID: e.ids[i], StartedAt: e.now, Status: 200},
+		e.urls[i], items, e.now); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *clusterEnv) id(source int, guid string) int64 {
+	e.t.Helper()
+	it, err := e.st.ItemByKey(context.Background(), storage.ItemKey(e.urls[source], guid))
+	if err != nil {
+		e.t.Fatalf("item %d/%s: %v", source, guid, err)
+	}
+	return it.ID
+}
+
+// entries returns the visible entries' keys.
+func (e *clusterEnv) entries() []string {
+	e.t.Helper()
+	items, err := e.st.Items(context.Background(), storage.Query{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var keys []string
+	for _, it := range items {
+		keys = append(keys, it.EntryKey)
+	}
+	return keys
+}
+
+// check asserts the cluster invariants on the raw tables: one visible
+// item per cluster, no cluster_id pointing at a member of another
+// cluster, one entry key per cluster and no entry key in two clusters.
+func (e *clusterEnv) check(when string) {
+	e.t.Helper()
+	db, err := sql.Open("sqlite", "file:"+e.path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer db.Close()
+	for _, c := range []struct{ what, query string }{
+		{"clusters without exactly one visible item", `SELECT count(*) FROM (SELECT coalesce(cluster_id, id) r, sum(visible) v FROM items GROUP BY r HAVING v <> 1)`},
+		{"items whose cluster_id points at a member", `SELECT count(*) FROM items i JOIN items r ON r.id = i.cluster_id WHERE r.cluster_id IS NOT NULL`},
+		{"clusters with more than one entry key", `SELECT count(*) FROM (SELECT coalesce(cluster_id, id) r FROM items GROUP BY r HAVING count(DISTINCT entry_key) > 1)`},
+		{"entry keys of more than one cluster", `SELECT count(*) FROM (SELECT entry_key FROM items GROUP BY entry_key HAVING count(DISTINCT coalesce(cluster_id, id)) > 1)`},
+	} {
+		var n int
+		if err := db.QueryRow(c.query).Scan(&n); err != nil {
+			e.t.Fatal(err)
+		}
+		if n != 0 {
+			e.t.Errorf("%s: %d %s", when, n, c.what)
+		}
+	}
+}
+
+// noMatches is a Clusterer that finds no near-duplicates: rebuilds then
+// recompute the link clusters only.
+type noMatches struct{}
+
+func (noMatches) Matches(time.Time, []string, []byte) []storage.ClusterMatch { return nil }
+func (noMatches) Add(int64, time.Time, []string, []byte)                    {}
+func (noMatches) Remove(int64)                                              {}
+
+func TestSplitTheShownReport(t *testing.T) {
+	e := newClusterEnv(t)
+	e.save(1, "n1", "https://x.example/a")
+	e.save(0, "o1", "https://x.example/a") // official: becomes the shown report
+	if got := e.entries(); len(got) != 1 {
+		t.Fatalf("%d entries before the split, want 1", len(got))
+	}
+	before := e.entries()[0]
+	if err := e.st.Split(context.Background(), e.id(0, "o1"), e.now); err != nil {
+		t.Fatalf("split of the shown report: %v", err)
+	}
+	e.check("after split")
+	got := e.entries()
+	if len(got) != 2 {
+		t.Fatalf("%d entries after the split, want 2", len(got))
+	}
+	// The story keeps its entry (shown by the news report now); the
+	// split report is an entry of its own.
+	if got[0] != before && got[1] != before {
+		t.Errorf("entries %v: the story lost its entry %s", got, before)
+	}
+	// Splitting again changes nothing.
+	if err := e.st.Split(context.Background(), e.id(0, "o1"), e.now); err != nil {
+		t.Fatal(err)
+	}
+	e.check("after the second split")
+	if again := e.entries(); fmt.Sprint(again) != fmt.Sprint(got) {
+		t.Errorf("second split changed the entries: %v → %v", got, again)
+	}
+	// A rebuild keeps the split, and the entries.
+	if _, _, err := e.st.RebuildClusters(context.Background(), noMatches{}, e.now); err != nil {
+		t.Fatal(err)
+	}
+	e.check("after rebuild")
+	if after := e.entries(); fmt.Sprint(after) != fmt.Sprint(got) {
+		t.Errorf("rebuild changed the entries: %v → %v", got, after)
+	}
+}
+
+func TestMergeAndRebuildKeepOneEntry(t *testing.T) {
+	e := newClusterEnv(t)
+	e.save(1, "a", "https://x.example/a", "b", "https://x.example/b")
+	e.save(2, "c", "https://x.example/c", "a2", "https://x.example/a")
+	if n := len(e.entries()); n != 3 {
+		t.Fatalf("%d entries, want 3 (a twice by link, b, c)", n)
+	}
+	// Two lone items merged: one entry.
+	if err := e.st.Merge(context.Background(), e.id(1, "b"), e.id(2, "c"), e.now); err != nil {
+		t.Fatal(err)
+	}
+	e.check("after merge")
+	if n := len(e.entries()); n != 2 {
+		t.Errorf("%d entries after merging b and c, want 2", n)
+	}
+	for i := range 2 {
+		if _, _, err := e.st.RebuildClusters(context.Background(), noMatches{}, e.now); err != nil {
+			t.Fatal(err)
+		}
+		e.check(fmt.Sprint("after rebuild ", i+1))
+		if n := len(e.entries()); n != 2 {
+			t.Errorf("rebuild %d: %d entries, want 2 (the link cluster and the merge kept)", i+1, n)
+		}
+	}
+	// Retention takes clusters whole and does not trip over them.
+	if _, err := e.st.Prune(context.Background(), e.now.Add(time.Hour)); err != nil {
+		t.Fatalf("prune after rebuilds: %v", err)
+	}
+	if n := len(e.entries()); n != 0 {
+		t.Errorf("%d entries after pruning everything", n)
+	}
+}
+
+// matchOnce is a Clusterer that, in a rebuild, matches item from with
+// item to: a threshold change that joins a merged cluster's root to
+// another story.
+type matchOnce struct{ from, to int64 }
+
+func (m *matchOnce) Matches(time.Time, []string, []byte) []storage.ClusterMatch {
+	return []storage.ClusterMatch{{ID: m.to, Score: 1, Layer: "similar"}}
+}
+func (*matchOnce) Add(int64, time.Time, []string, []byte) {}
+func (*matchOnce) Remove(int64)                           {}
+
+func TestRebuildNeverChainsClusters(t *testing.T) {
+	e := newClusterEnv(t)
+	e.save(1, "x", "https://x.example/x")
+	e.save(2, "r", "https://x.example/r", "m", "https://x.example/m")
+	// An editor merges m into r's story; a rebuild then finds r similar
+	// to x. r must not move (m would point at a member), and retention
+	// must still work.
+	if err := e.st.Merge(context.Background(), e.id(2, "r"), e.id(2, "m"), e.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.st.RebuildClusters(context.Background(), &matchOnce{from: e.id(2, "r"), to: e.id(1, "x")}, e.now); err != nil {
+		t.Fatal(err)
+	}
+	e.check("after rebuild")
+	if _, err := e.st.Prune(context.Background(), e.now.Add(time.Hour)); err != nil {
+		t.Fatalf("prune: %v", err)
+	}
+}
+
+// TestRelatedOnLargePages: every story of a 1000-entry page names its
+// other report (the related lookups run in chunks).
+func TestRelatedOnLargePages(t *testing.T) {
+	e := newClusterEnv(t)
+	var a, b []string
+	for i := range 1000 {
+		link := fmt.Sprintf("https://x.example/%d", i)
+		a = append(a, fmt.Sprint("a", i), link)
+		b = append(b, fmt.Sprint("b", i), link)
+	}
+	e.save(1, a...)
+	e.save(2, b...)
+	items, err := e.st.Items(context.Background(), storage.Query{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := 0
+	for _, it := range items {
+		if len(it.Related) != 1 {
+			wrong++
+		}
+	}
+	if len(items) != 1000 || wrong > 0 {
+		t.Errorf("%d entries, %d of them without exactly one related report", len(items), wrong)
+	}
+}
+
+// TestConcurrentFirstOpen opens a new database from several stores at
+// once, as serve and a command started together do.
+func TestConcurrentFirstOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.db")
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := storage.Open(context.Background(), path)
+			if err == nil {
+				err = st.Close()
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}

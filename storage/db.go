@@ -150,26 +150,37 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("storage: %w", err)
 	}
-	var current int
-	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("storage: read schema version: %w", err)
-	}
-	if current > len(ms) {
-		return fmt.Errorf("storage: database schema version %d is newer than this binary (%d)", current, len(ms))
-	}
-	for _, m := range ms[current:] {
+	// The version is read inside each migration's (immediate) write
+	// transaction: two processes opening a new database at once would
+	// otherwise both apply the same migration.
+	for {
+		done := false
 		err := s.Transact(ctx, func(tx *sql.Tx) error {
+			var current int
+			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+				return fmt.Errorf("read schema version: %w", err)
+			}
+			if current > len(ms) {
+				return fmt.Errorf("database schema version %d is newer than this binary (%d)", current, len(ms))
+			}
+			if current == len(ms) {
+				done = true
+				return nil
+			}
+			m := ms[current]
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return err
+				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("storage: migration %s: %w", m.name, err)
+			return fmt.Errorf("storage: %w", err)
+		}
+		if done {
+			return nil
 		}
 	}
-	return nil
 }
 
 // SchemaVersion reports the applied migration number.

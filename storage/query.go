@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -133,9 +134,11 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 		args = append(args, toMillis(q.Since))
 	}
 	if q.Before != nil {
-		where = append(where, "(i.entry_published < ? OR (i.entry_published = ? AND coalesce(i.cluster_id, i.id) < ?))")
+		// The first term is redundant but lets SQLite seek in the index
+		// instead of scanning it from the top for every page.
+		where = append(where, "i.entry_published <= ? AND (i.entry_published < ? OR (i.entry_published = ? AND coalesce(i.cluster_id, i.id) < ?))")
 		b := toMillis(q.Before.Published)
-		args = append(args, b, b, q.Before.ID)
+		args = append(args, b, b, b, q.Before.ID)
 	}
 	sqlText := "SELECT " + itemColumns + " FROM " + from
 	if len(where) > 0 {
@@ -199,7 +202,10 @@ func (s *Store) loadRelatedOf(ctx context.Context, ids []any, items []Item, root
 	in := placeholders(len(ids))
 	rows, err := s.r.QueryContext(ctx, `SELECT i.id, coalesce(i.cluster_id, i.id), i.title, i.link, s.name
 		FROM items i JOIN sources s ON s.id = i.source_id
-		WHERE i.visible = 0 AND (i.cluster_id IN (`+in+`) OR i.id IN (`+in+`)) ORDER BY i.published, i.id`, append(ids, ids...)...)
+		WHERE i.visible = 0 AND (i.cluster_id IN (`+in+`) OR i.id IN (`+in+`)) ORDER BY i.published, i.id`,
+		// A new slice: ids is a window of the caller's, and appending to
+		// it in place would overwrite the caller's next chunk.
+		slices.Concat(ids, ids)...)
 	if err != nil {
 		return fmt.Errorf("storage: related items: %w", err)
 	}

@@ -56,8 +56,14 @@ func (s *Store) ReplaceLands(ctx context.Context, tags map[int64][]LandTag) (cha
 			if sameTags(have, want) {
 				continue
 			}
+			// item_lands carries the entry's date (the cluster's), as
+			// ingest writes it.
 			var published int64
-			if err := tx.QueryRowContext(ctx, `SELECT published FROM items WHERE id = ?`, id).Scan(&published); err != nil {
+			err = tx.QueryRowContext(ctx, `SELECT entry_published FROM items WHERE id = ?`, id).Scan(&published)
+			if err == sql.ErrNoRows {
+				continue // pruned since its text was read
+			}
+			if err != nil {
 				return fmt.Errorf("item %d: %w", id, err)
 			}
 			if _, err := tx.StmtContext(ctx, s.stmt.deleteLands).ExecContext(ctx, id); err != nil {

@@ -18,9 +18,23 @@ type app struct {
 }
 
 func openApp(ctx context.Context, e *env, onCommit func()) (*app, error) {
+	return openAppWith(ctx, e, onCommit, true)
+}
+
+// openExistingApp is openApp for commands that work on stored items
+// (sources, retag, split, merge, dedup): a missing database is an error
+// there, not an empty file to create next to a mistyped path.
+func openExistingApp(ctx context.Context, e *env) (*app, error) {
+	return openAppWith(ctx, e, nil, false)
+}
+
+func openAppWith(ctx context.Context, e *env, onCommit func(), create bool) (*app, error) {
 	cfg, err := loadConfig(e)
 	if err != nil {
 		return nil, err
+	}
+	if _, err := os.Stat(cfg.Database); err != nil && !create {
+		return nil, fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
 	}
 	store, err := storage.Open(ctx, cfg.Database)
 	if err != nil {

@@ -14,7 +14,7 @@ func setupDedup(fs *flag.FlagSet) func(context.Context, *env) error {
 		if !*rebuild {
 			return &exitError{code: 2, err: errors.New("usage: egovfeed dedup -rebuild")}
 		}
-		a, err := openApp(ctx, e, nil)
+		a, err := openExistingApp(ctx, e)
 		if err != nil {
 			return err
 		}
@@ -34,7 +34,7 @@ func setupSplit(fs *flag.FlagSet) func(context.Context, *env) error {
 		if len(e.args) != 1 {
 			return &exitError{code: 2, err: errors.New("usage: egovfeed split ITEM-ID")}
 		}
-		a, err := openApp(ctx, e, nil)
+		a, err := openExistingApp(ctx, e)
 		if err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func setupMerge(fs *flag.FlagSet) func(context.Context, *env) error {
 		if len(e.args) != 2 {
 			return &exitError{code: 2, err: errors.New("usage: egovfeed merge ITEM-ID ITEM-ID")}
 		}
-		a, err := openApp(ctx, e, nil)
+		a, err := openExistingApp(ctx, e)
 		if err != nil {
 			return err
 		}

@@ -44,6 +44,7 @@ func TestExitCodes(t *testing.T) {
 	okCfg := writeConfig(t, fmt.Sprintf("  - name: good\n    url: %s/feed\n    land: DE-HE\n", good.URL))
 	failCfg := writeConfig(t, fmt.Sprintf("  - name: good\n    url: %s/feed\n  - name: bad\n    url: %s/feed\n", good.URL, bad.URL))
 	badCfg := writeConfig(t, "  - name: x\n    url: https://x.example/\n    land: DE-ZZ\n")
+	noDBCfg := writeConfig(t, "  - name: x\n    url: https://x.example/\n")
 
 	tests := []struct {
 		name     string
@@ -61,6 +62,8 @@ func TestExitCodes(t *testing.T) {
 		{"sources", []string{"sources", "-config", okCfg}, 0, []string{"NAME", "good", "DE-HE"}},
 		{"missing config", []string{"check-config", "-config", filepath.Join(t.TempDir(), "none.yaml")}, 2, []string{"no such file"}},
 		{"unknown command", []string{"frobnicate"}, 2, []string{"unknown command"}},
+		{"sources without a database", []string{"sources", "-config", noDBCfg}, 1, []string{"no database at"}},
+		{"split without a database", []string{"split", "-config", noDBCfg, "1"}, 1, []string{"no database at"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,5 +77,9 @@ func TestExitCodes(t *testing.T) {
 				}
 			}
 		})
+	}
+	// Commands on stored items do not create a database where there is none.
+	if _, err := os.Stat(filepath.Join(filepath.Dir(noDBCfg), "e.db")); err == nil {
+		t.Error("a command created the missing database")
 	}
 }

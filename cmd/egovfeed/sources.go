@@ -10,7 +10,7 @@ import (
 
 func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
-		a, err := openApp(ctx, e, nil)
+		a, err := openExistingApp(ctx, e)
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 
 func setupRetag(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
-		a, err := openApp(ctx, e, nil)
+		a, err := openExistingApp(ctx, e)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ var federalPhrases = []string{
 // federalAcronyms are matched exactly as written (case-sensitive), never
 // lower-cased, because most of them are also ordinary letter sequences.
 // Each has at least two capitals, which gates the look-up.
-var federalAcronyms = setOf(
+var federalAcronyms = exactSetOf(
 	"BSI", "FITKO", "ITZBund", "BMI", "BMF", "BMDS", "BMDV", "BMWK", "BMWE", "BMBF", "BMFTR", "BMAS",
 	"BMJ", "BMJV", "BMG", "BMFSFJ", "BMBFSFJ", "BMEL", "BMLEH", "BMVg", "BMZ", "BMUV", "BMUKN",
 	"BMWSB", "BKAmt", "BVA", "BZSt", "BfDI", "BKA", "BAMF", "BNetzA", "BfArM", "BBK", "THW",
@@ -41,6 +41,16 @@ var federalStems = []string{
 	"außenminister", "agrarminister", "haushalt", "cio", "versammlung", "gesetzblatt", "kabinett",
 }
 
+// federalStemsFolded are federalStems folded like the words they are
+// compared with ("außenminister" → "aussenminister").
+var federalStemsFolded = func() []string {
+	out := make([]string, len(federalStems))
+	for i, s := range federalStems {
+		out[i] = fold(s)
+	}
+	return out
+}()
+
 // isFederalToken reports whether the folded word names a federal body by
 // itself ("bundesregierung", "kraftfahrt-bundesamt" arrives as "bundesamt").
 func isFederalToken(w string) bool {
@@ -48,7 +58,7 @@ func isFederalToken(w string) bool {
 	if !ok || rest == "" {
 		return false
 	}
-	for _, s := range federalStems {
+	for _, s := range federalStemsFolded {
 		if strings.HasPrefix(rest, s) {
 			// "tag" and "rat" must not swallow unrelated words:
 			// Bundestag(s|es|swahl…) and Bundesrat(s|es|sinitiative…) are

@@ -195,7 +195,7 @@ func gapFlags(gap string, first bool) uint16 {
 	if gap == " " {
 		return f | fGapSpace | fGapSoft // the common case
 	}
-	if gap == "-" || gap == "\u2011" {
+	if gap == "-" || gap == "\u2010" || gap == "\u2011" {
 		return f | fGapHyphen | fGapSoft
 	}
 	space, soft := true, true
@@ -204,7 +204,7 @@ func gapFlags(gap string, first bool) uint16 {
 		case ' ', '\t', '\u00a0', '\u202f', '\u2009':
 		case '\n', '\r':
 			f |= fSentStart
-		case '(', ')', '/', '-', '\u2011':
+		case '(', ')', '/', '-', '\u2010', '\u2011':
 			space = false
 			if r == '(' {
 				f |= fParenBefore

@@ -45,11 +45,13 @@ func (it labelledItem) doc(id int64) Doc {
 	return Doc{ID: id, Title: it.Title, Teaser: it.Teaser, Lands: it.Lands, Published: it.Published}
 }
 
-func readPairs(t testing.TB) []labelledPair {
+func readPairs(t testing.TB) []labelledPair { return readPairsFile(t, pairsFile) }
+
+func readPairsFile(t testing.TB, path string) []labelledPair {
 	t.Helper()
-	f, err := os.Open(pairsFile)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s not found", pairsFile)
+		t.Skipf("%s not found", path)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +66,7 @@ func readPairs(t testing.TB) []labelledPair {
 		}
 		var p labelledPair
 		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
-			t.Fatalf("%s:%d: %v", pairsFile, line, err)
+			t.Fatalf("%s:%d: %v", path, line, err)
 		}
 		pairs = append(pairs, p)
 	}
@@ -72,7 +74,7 @@ func readPairs(t testing.TB) []labelledPair {
 		t.Fatal(err)
 	}
 	if len(pairs) == 0 {
-		t.Skipf("%s is empty", pairsFile)
+		t.Skipf("%s is empty", path)
 	}
 	return pairs
 }

@@ -116,8 +116,8 @@ func (e *clusterEnv) check(when string) {
 type noMatches struct{}
 
 func (noMatches) Matches(time.Time, []string, []byte) []storage.ClusterMatch { return nil }
-func (noMatches) Add(int64, time.Time, []string, []byte)                    {}
-func (noMatches) Remove(int64)                                              {}
+func (noMatches) Add(int64, time.Time, []string, []byte)                     {}
+func (noMatches) Remove(int64)                                               {}
 
 func TestSplitTheShownReport(t *testing.T) {
 	e := newClusterEnv(t)

@@ -46,6 +46,11 @@ type Store struct {
 	closed     bool
 
 	writerStarted bool
+
+	// pruned holds the ids of sources that have tombstones (see Prune):
+	// only their batches look tombstones up.
+	prunedMu sync.Mutex
+	pruned   map[int64]bool
 }
 
 // Open opens (creating with mode 0600 if missing) and migrates the
@@ -84,6 +89,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.loadPruned(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}

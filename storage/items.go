@@ -226,6 +226,7 @@ type existing struct {
 	id        int64
 	hash      []byte
 	published int64
+	pruned    bool // retention deleted it; its tombstone is all there is
 }
 
 // saveItems inserts new items and updates changed ones; re-storing an
@@ -234,9 +235,16 @@ type existing struct {
 // of its new items.
 func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourceURL string, items []NewItem, now time.Time) (SaveStats, error) {
 	var st SaveStats
-	old, err := s.lookupGUIDs(ctx, tx, sourceID, items)
+	tombstones := s.hasPruned(sourceID)
+	guids, old, err := s.lookupGUIDs(ctx, tx, sourceID, items, tombstones)
 	if err != nil {
 		return st, err
+	}
+	if tombstones {
+		// Tombstones of GUIDs the feed no longer lists are done with.
+		if _, err := tx.StmtContext(ctx, s.stmt.forgetPruned).ExecContext(ctx, sourceID, guids); err != nil {
+			return st, fmt.Errorf("forget pruned items: %w", err)
+		}
 	}
 	var links []string
 	for i := range items {
@@ -253,6 +261,8 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 		hash := it.ContentHash()
 		prev, ok := old[it.GUID]
 		switch {
+		case ok && prev.pruned:
+			// Pruned while the feed still lists it: stays pruned.
 		case !ok:
 			id, err := s.insertItem(ctx, tx, sourceID, sourceURL, it, hash, firstWith[it.Link], now)
 			if err != nil {
@@ -282,30 +292,39 @@ func jsonArray(keys []string) (string, error) {
 	return string(b), err
 }
 
-func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem) (map[string]existing, error) {
+// lookupGUIDs returns the batch's GUIDs as a JSON array and what is
+// stored of them: items, and, if tombstones is set, tombstones of pruned
+// ones.
+func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem, tombstones bool) (string, map[string]existing, error) {
 	keys := make([]string, len(items))
 	for i := range items {
 		keys[i] = items[i].GUID
 	}
 	guids, err := jsonArray(keys)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	rows, err := tx.StmtContext(ctx, s.stmt.lookupGUIDs).QueryContext(ctx, sourceID, guids)
+	stmt, args := s.stmt.lookupGUIDs, []any{sourceID, guids}
+	if tombstones {
+		stmt, args = s.stmt.lookupGUIDsPruned, append(args, sourceID, guids)
+	}
+	rows, err := tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
 	if err != nil {
-		return nil, fmt.Errorf("look up items: %w", err)
+		return "", nil, fmt.Errorf("look up items: %w", err)
 	}
 	defer rows.Close()
 	out := make(map[string]existing, len(items))
 	for rows.Next() {
 		var g string
 		var e existing
-		if err := rows.Scan(&g, &e.id, &e.hash, &e.published); err != nil {
-			return nil, err
+		if err := rows.Scan(&g, &e.id, &e.hash, &e.published, &e.pruned); err != nil {
+			return "", nil, err
 		}
-		out[g] = e
+		if _, stored := out[g]; !stored || !e.pruned {
+			out[g] = e
+		}
 	}
-	return out, rows.Err()
+	return guids, out, rows.Err()
 }
 
 // lookupLinks maps each link already stored by another source to the
@@ -424,7 +443,8 @@ func (s *Store) insertLands(ctx context.Context, tx *sql.Tx, itemID, published i
 // for every item costs more than storing it.
 type statements struct {
 	insertItem, updateItem, deleteLands, insertLand *sql.Stmt
-	lookupGUIDs, lookupLinks                        *sql.Stmt
+	lookupGUIDs, lookupGUIDsPruned, lookupLinks     *sql.Stmt
+	forgetPruned                                    *sql.Stmt
 	savepoint, release, rollbackTo                  *sql.Stmt
 	insertFetch                                     *sql.Stmt
 	sourceFailed, sourceNotModified, sourceFetched  *sql.Stmt
@@ -444,8 +464,13 @@ func (s *Store) prepare(ctx context.Context) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.stmt.insertLand, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
-		{&s.stmt.lookupGUIDs, `SELECT guid, id, content_hash, entry_published FROM items
+		{&s.stmt.lookupGUIDs, `SELECT guid, id, content_hash, entry_published, 0 FROM items
 			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))`},
+		{&s.stmt.lookupGUIDsPruned, `SELECT guid, id, content_hash, entry_published, 0 FROM items
+			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))
+			UNION ALL SELECT guid, 0, x'', 0, 1 FROM pruned
+			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))`},
+		{&s.stmt.forgetPruned, `DELETE FROM pruned WHERE source_id = ? AND guid NOT IN (SELECT value FROM json_each(?))`},
 		{&s.stmt.lookupLinks, `SELECT link, min(coalesce(cluster_id, id)) FROM items
 			WHERE source_id <> ? AND link IN (SELECT value FROM json_each(?)) AND cluster_lock <> 1 -- lockSplit: stays alone
 			GROUP BY link`},

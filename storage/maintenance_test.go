@@ -125,3 +125,58 @@ func TestPruneKeepsClustersWhole(t *testing.T) {
 		t.Errorf("%d items left after pruning everything", c.Items)
 	}
 }
+
+// TestPrunedItemsStayPruned: an item pruned while its feed still lists it
+// (an undated evergreen item, say) must not come back as new on the next
+// fetch, at the top of every feed; once the feed stops listing it, it
+// may come back as new when it returns.
+func TestPrunedItemsStayPruned(t *testing.T) {
+	st, _ := openStore(t)
+	ctx := context.Background()
+	const url = "https://stadt.example/feed"
+	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "Stadt", URL: url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	fetch := func(guids ...string) storage.SaveStats {
+		t.Helper()
+		now = now.Add(24 * time.Hour)
+		var items []storage.NewItem
+		for _, g := range guids {
+			// Undated: published is the first-seen time.
+			items = append(items, storage.NewItem{GUID: g, Title: "Über uns " + g, Link: "https://stadt.example/" + g})
+		}
+		s, err := st.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now, Status: 200}, url, items, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	prune := func() {
+		t.Helper()
+		if _, err := st.Prune(ctx, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fetch("impressum")
+	prune()
+	if c, _ := st.Count(ctx); c.Items != 0 {
+		t.Fatalf("%d items after pruning", c.Items)
+	}
+	if s := fetch("impressum", "neu"); s.New != 1 {
+		t.Errorf("the fetch after pruning stored %d new items, want only the new one", s.New)
+	}
+	prune()
+	if s := fetch("impressum", "neu"); s.New != 0 {
+		t.Errorf("pruned items came back: %d new", s.New)
+	}
+	// The feed stops listing "impressum", then lists it again: new.
+	fetch("neu")
+	if s := fetch("impressum", "neu"); s.New != 1 {
+		t.Errorf("an item that left the feed and came back after its prune: %d new, want 1", s.New)
+	}
+	if c, _ := st.Count(ctx); c.Items != 1 {
+		t.Errorf("%d items stored, want the returned one", c.Items)
+	}
+}

@@ -21,7 +21,7 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 //go:embed migrations/*.sql
@@ -162,6 +162,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	// The version is read inside each migration's (immediate) write
 	// transaction: two processes opening a new database at once would
 	// otherwise both apply the same migration.
+	busyUntil := time.Now().Add(10 * time.Second)
 	for {
 		done := false
 		err := s.Transact(ctx, func(tx *sql.Tx) error {
@@ -183,6 +184,17 @@ func (s *Store) migrate(ctx context.Context) error {
 			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
 			return err
 		})
+		if isBusy(err) && time.Now().Before(busyUntil) {
+			// A new file is switched to WAL by the first connection;
+			// another process's connection gets SQLITE_BUSY meanwhile,
+			// without the busy timeout, so it tries again.
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("storage: %w", ctx.Err())
+			case <-time.After(20 * time.Millisecond):
+			}
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("storage: %w", err)
 		}
@@ -190,6 +202,13 @@ func (s *Store) migrate(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY ("database is
+// locked"), in any of its extended forms.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == 5
 }
 
 // SchemaVersion reports the applied migration number.

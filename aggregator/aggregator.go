@@ -249,8 +249,16 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 		return res
 	}
 	// The store slot is taken before the fetch slot is given back, so
-	// parsed batches never pile up beyond maxPendingBatches.
-	a.storing <- struct{}{}
+	// parsed batches never pile up beyond maxPendingBatches. A stop does
+	// not wait for that backlog: a batch not yet stored is dropped with
+	// its validators, so the next start fetches the feed again in full.
+	select {
+	case a.storing <- struct{}{}:
+	case <-ctx.Done():
+		<-a.fetching
+		res.Err = fmt.Errorf("fetch source %q: not stored: %w", src.cfg.Name, ctx.Err())
+		return res
+	}
 	<-a.fetching
 	defer func() { <-a.storing }()
 	res.Status, res.Bytes, res.NotModified = rec.Status, rec.Bytes, rec.NotModified
@@ -268,8 +276,9 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 	}
 	rec.Duration = a.now().Sub(start)
 	res.Duration = rec.Duration
-	// Store even when ctx is done: a fetched body is not thrown away.
-	st, serr := a.store.SaveFetch(context.WithoutCancel(ctx), rec, src.cfg.URL, items, a.now())
+	// A batch the writer has not begun when ctx is done is dropped there
+	// (SaveFetch returns ctx's error); one it has begun is stored whole.
+	st, serr := a.store.SaveFetch(ctx, rec, src.cfg.URL, items, a.now())
 	if serr != nil {
 		res.Err = errors.Join(res.Err, serr)
 		return res

@@ -18,6 +18,7 @@ import (
 	"github.com/egovfeed/egovfeed/aggregator"
 	"github.com/egovfeed/egovfeed/aggregator/fetch"
 	"github.com/egovfeed/egovfeed/config"
+	"github.com/egovfeed/egovfeed/internal/farm"
 	"github.com/egovfeed/egovfeed/storage"
 )
 
@@ -552,5 +553,57 @@ func TestConcurrencyLimits(t *testing.T) {
 	}
 	if maxHost["slow"] < 2 || maxTotal < 2 {
 		t.Errorf("the limits were not used: %d to the slow host, %d in all", maxHost["slow"], maxTotal)
+	}
+}
+
+// TestStopDropsQueuedBatches cancels a first cycle as soon as the first
+// batch is stored: parsed batches still waiting for the writer are
+// dropped, not stored (their feeds are fetched again on the next start,
+// nothing is recorded), so a stop does not wait for a backlog of writes.
+func TestStopDropsQueuedBatches(t *testing.T) {
+	const n = 20
+	f := farm.New(n, 1000, 7)
+	if err := f.Start(2); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	var sources []config.Source
+	for i := range n {
+		sources = append(sources, src(fmt.Sprint("Quelle ", i), f.URL(i), ""))
+	}
+	h := newHarness(t, func(c *config.Config) { c.Fetch.PerHost = 8 }, sources...)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var once sync.Once
+	agg, err := aggregator.New(context.Background(), h.cfg, h.store, aggregator.Options{
+		Now:      func() time.Time { return h.now },
+		OnCommit: func() { once.Do(cancel) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := agg.FetchAll(ctx, false, nil)
+	stored := 0
+	for _, r := range results {
+		if r.New > 0 {
+			stored++
+		}
+	}
+	srcs, err := h.store.Sources(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := 0
+	for _, s := range srcs {
+		if !s.LastFetchAt.IsZero() {
+			recorded++
+		}
+		if s.ConsecutiveFailures != 0 {
+			t.Errorf("%s: %d failures recorded for a stop", s.Name, s.ConsecutiveFailures)
+		}
+	}
+	t.Logf("%d of %d sources stored before the stop took effect, %d recorded", stored, n, recorded)
+	if stored > n/2 || recorded != stored {
+		t.Errorf("%d of %d sources stored and %d recorded after the stop; want the queued batches dropped and nothing else recorded", stored, n, recorded)
 	}
 }

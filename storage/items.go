@@ -75,7 +75,10 @@ type SaveStats struct {
 //
 // Calls from many goroutines are funnelled to one writer goroutine, which
 // commits the batches waiting at that moment in one transaction, each in
-// its own savepoint: a batch that fails rolls back alone.
+// its own savepoint: a batch that fails rolls back alone. A batch whose
+// ctx is done before the writer comes to it is dropped, nothing of it
+// written: a stop does not wait for a backlog of writes, and since its
+// validators are not stored either, its feed is fetched in full next time.
 func (s *Store) SaveFetch(ctx context.Context, f Fetch, sourceURL string, items []NewItem, now time.Time) (SaveStats, error) {
 	req := &writeReq{ctx: ctx, f: f, sourceURL: sourceURL, items: items, now: now, done: make(chan writeRes, 1)}
 	s.mu.RLock()
@@ -138,7 +141,7 @@ func (s *Store) commitGroup(group []*writeReq) {
 	err := s.Transact(context.Background(), func(tx *sql.Tx) error {
 		for i, r := range group {
 			mark := len(s.indexed)
-			if err := r.ctx.Err(); err != nil && r.f.Err == "" && len(r.items) == 0 {
+			if err := r.ctx.Err(); err != nil {
 				results[i].err = err
 				continue
 			}

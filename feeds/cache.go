@@ -226,7 +226,7 @@ func (s *Server) refresh(ctx context.Context, v *view, key string) (*entry, erro
 		c.e = prev // rendered by a call that just finished
 		return c.e, nil
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
+	rctx, cancel := context.WithTimeout(s.life, renderTimeout)
 	defer cancel()
 	start := time.Now()
 	s.renders.Add(1)

@@ -44,7 +44,10 @@ type Server struct {
 	debounce time.Duration
 	kick     chan struct{}
 	stop     context.CancelFunc
-	wg       sync.WaitGroup
+	// life is cancelled by Close: renders outlive the request that
+	// started them (others may wait for the same one) but not the server.
+	life context.Context
+	wg   sync.WaitGroup
 }
 
 // Option adjusts a Server.
@@ -109,6 +112,7 @@ func NewServer(ctx context.Context, cfg *config.Config, store *storage.Store, lo
 	s.mux.HandleFunc("GET /feeds.opml", s.serveOPML)
 
 	ctx, s.stop = context.WithCancel(ctx)
+	s.life = ctx
 	if s.eager {
 		s.kick <- struct{}{} // warm the default views
 		s.wg.Add(1)

@@ -18,6 +18,16 @@ import (
 // finish after SIGINT/SIGTERM.
 const shutdownGrace = 8 * time.Second
 
+// stoppedEarly is err, unless it only says that a signal stopped the
+// start-up: that is a stop like any other, exit code 0.
+func stoppedEarly(ctx context.Context, e *env, err error) error {
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		e.logger.Info("stopped during start-up")
+		return nil
+	}
+	return err
+}
+
 // otherWritersCheck is how often serve looks for commits of other
 // egovfeed processes (editors' split, merge, retag).
 const otherWritersCheck = 2 * time.Second
@@ -31,7 +41,7 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 			}
 		})
 		if err != nil {
-			return err
+			return stoppedEarly(ctx, e, err)
 		}
 		defer a.Close()
 		var opts []feeds.Option
@@ -45,7 +55,7 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		pub, err = feeds.NewServer(ctx, a.cfg, a.store, e.logger, opts...)
 		if err != nil {
-			return err
+			return stoppedEarly(ctx, e, err)
 		}
 		defer pub.Close() // before the store closes: it may be rendering
 		srv := feeds.HTTPServer(a.cfg.Listen, pub)
@@ -84,18 +94,25 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		e.logger.Info("shutting down")
 		cancel()
-		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-		defer scancel()
-		herr := srv.Shutdown(sctx)
+		stopStart := time.Now()
 		done := make(chan struct{})
 		go func() { wg.Wait(); close(done) }()
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		defer scancel()
+		if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			// Clients still reading after the grace period (a slow
+			// reader of a large page) are cut off: the stop is ours.
+			e.logger.Warn("closing connections that did not finish in time", "error", err)
+			srv.Close()
+		}
+		// The fetches were cancelled with the server; they get what is
+		// left of the grace period, and at least a second.
+		wait := time.NewTimer(max(shutdownGrace-time.Since(stopStart), time.Second))
+		defer wait.Stop()
 		select {
 		case <-done:
-		case <-sctx.Done():
-			herr = errors.Join(herr, errors.New("fetches did not finish in time"))
-		}
-		if herr != nil && !errors.Is(herr, http.ErrServerClosed) {
-			return herr
+		case <-wait.C:
+			return errors.New("fetches did not finish in time")
 		}
 		e.logger.Info("stopped")
 		return nil

@@ -398,8 +398,8 @@ func (c *Config) Validate() error {
 	if c.Database == "" {
 		add("database", "", "must name an SQLite file")
 	}
-	if c.Listen == "" {
-		add("listen", "", "must be host:port")
+	if _, port, err := net.SplitHostPort(c.Listen); err != nil || port == "" {
+		add("listen", "", "must be host:port (e.g. 127.0.0.1:8080 or :8080), got %q", c.Listen)
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		add("base_url", "", "must be an absolute http(s) URL, got %q", c.BaseURL)

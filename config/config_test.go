@@ -83,6 +83,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"config.yaml:4:", "invalid size"}},
 		{"bad duration", [2]string{"timeout: 10s", "timeout: soon"},
 			[]string{"config.yaml:5:", "soon"}},
+		{"listen without port", [2]string{"database: test.db\n", "database: test.db\nlisten: \"8080\"\n"},
+			[]string{"config.yaml:2:", "listen", "host:port"}},
 		{"tiny memory limit", [2]string{`schedule: "@every 30m"`, "schedule: \"@every 30m\"\nmemory_limit: 8MiB"},
 			[]string{"config.yaml:3:", "memory_limit", "32MiB"}},
 	}

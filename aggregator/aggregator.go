@@ -80,11 +80,11 @@ type Result struct {
 	// LastError is, when Skipped, the error of the fetch that put the
 	// source into backoff: it is still failing as far as anyone knows.
 	LastError string
-	New         int
-	Updated     int
-	Bytes       int64
-	Duration    time.Duration
-	Err         error
+	New       int
+	Updated   int
+	Bytes     int64
+	Duration  time.Duration
+	Err       error
 }
 
 // New returns an aggregator for cfg's sources, registering them in store.

@@ -51,18 +51,28 @@ func (a *Aggregator) Run(ctx context.Context) error {
 	return nil
 }
 
-// NextRuns reports when each source (by id) is next due: the later of its
-// next cron time and its backoff.
-func (a *Aggregator) NextRuns(now time.Time) map[int64]time.Time {
-	out := make(map[int64]time.Time, len(a.sources))
-	for _, src := range a.sources {
-		sched, err := config.ParseSchedule(a.cfg.EffectiveSchedule(src.cfg))
-		if err != nil {
-			continue
-		}
-		out[src.id] = sched.Next(now.In(normalize.Berlin))
+// NextRun estimates when a source with schedule spec is next due, for the
+// sources table of another process than serve: a cron spec's next time;
+// for "@every", whose timers count from serve's start, the last fetch
+// plus the interval (now when that has passed). Backoff (retryAfter)
+// defers it. The zero time means the spec does not parse.
+func NextRun(spec string, lastFetch, retryAfter, now time.Time) time.Time {
+	sched, err := config.ParseSchedule(spec)
+	if err != nil {
+		return time.Time{}
 	}
-	return out
+	var t time.Time
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok && !lastFetch.IsZero() {
+		if t = lastFetch.Add(every.Delay); t.Before(now) {
+			t = now
+		}
+	} else {
+		t = sched.Next(now.In(normalize.Berlin))
+	}
+	if retryAfter.After(t) {
+		t = retryAfter
+	}
+	return t
 }
 
 type cronParser struct{}

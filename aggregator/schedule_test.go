@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/egovfeed/egovfeed/aggregator"
 	"github.com/egovfeed/egovfeed/config"
 )
 
@@ -34,5 +35,29 @@ func TestRunFetchesAtStartAndStops(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return within 10 s of cancellation")
+	}
+}
+
+func TestNextRun(t *testing.T) {
+	now := time.Date(2025, 7, 1, 10, 7, 0, 0, time.UTC) // 12:07 in Berlin
+	tests := []struct {
+		name              string
+		spec              string
+		last, retry, want time.Time
+	}{
+		{"@every counts from the last fetch", "@every 30m", now.Add(-10 * time.Minute), time.Time{}, now.Add(20 * time.Minute)},
+		{"@every overdue is due now", "@every 30m", now.Add(-2 * time.Hour), time.Time{}, now},
+		{"@every never fetched", "@every 30m", time.Time{}, time.Time{}, now.Add(30 * time.Minute)},
+		{"cron in Berlin time", "*/15 * * * *", now.Add(-time.Minute), time.Time{}, time.Date(2025, 7, 1, 10, 15, 0, 0, time.UTC)},
+		{"daily at 6 Berlin", "0 6 * * *", time.Time{}, time.Time{}, time.Date(2025, 7, 2, 4, 0, 0, 0, time.UTC)},
+		{"backoff defers", "@every 30m", now.Add(-10 * time.Minute), now.Add(5 * time.Hour), now.Add(5 * time.Hour)},
+		{"bad spec", "@sometimes", time.Time{}, time.Time{}, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := aggregator.NextRun(tt.spec, tt.last, tt.retry, now); !got.Equal(tt.want) {
+				t.Errorf("NextRun = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

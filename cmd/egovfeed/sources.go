@@ -6,24 +6,28 @@ import (
 	"fmt"
 	"text/tabwriter"
 	"time"
+
+	"github.com/egovfeed/egovfeed/aggregator"
+	"github.com/egovfeed/egovfeed/config"
 )
 
 func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
-		a, err := openExistingApp(ctx, e)
+		// Read-only: listing must neither write the configuration into
+		// the database nor load the near-duplicate index.
+		cfg, store, err := openStore(ctx, e)
 		if err != nil {
 			return err
 		}
-		defer a.Close()
-		srcs, err := a.store.Sources(ctx)
+		defer store.Close()
+		srcs, err := store.Sources(ctx)
 		if err != nil {
 			return err
 		}
 		now := time.Now()
-		next := a.agg.NextRuns(now)
-		configured := map[string]bool{}
-		for _, s := range a.cfg.Sources {
-			configured[s.URL] = true
+		configured := map[string]config.Source{}
+		for _, s := range cfg.Sources {
+			configured[s.URL] = s
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tLAND\tLAST FETCH\tSTATUS\tITEMS\tFAILURES\tNEXT RUN\tERROR")
@@ -33,14 +37,10 @@ func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 				last = s.LastFetchAt.Local().Format("2006-01-02 15:04")
 				status = fmt.Sprint(s.LastStatus)
 			}
-			if t, ok := next[s.ID]; ok {
-				if s.RetryAfter.After(t) {
-					t = s.RetryAfter
-				}
-				nextRun = t.Local().Format("2006-01-02 15:04")
-			}
-			if !configured[s.URL] {
+			if c, ok := configured[s.URL]; !ok {
 				nextRun = "not configured"
+			} else if t := aggregator.NextRun(cfg.EffectiveSchedule(c), s.LastFetchAt, s.RetryAfter, now); !t.IsZero() {
+				nextRun = t.Local().Format("2006-01-02 15:04")
 			}
 			land := s.Land
 			if land == "" {

@@ -187,13 +187,20 @@ func Parse(path string, data []byte) (*Config, error) {
 		nameSources(probs, data)
 		return nil, &Error{Problems: probs}
 	}
-	// A second document ("---") would be ignored silently otherwise.
-	var extra yaml.Node
-	switch err := dec.Decode(&extra); {
-	case err == nil:
-		return nil, &Error{Problems: []Problem{{Path: path, Line: extra.Line, Message: "only one YAML document is allowed"}}}
-	case !errors.Is(err, io.EOF):
-		return nil, &Error{Problems: decodeProblems(path, err)}
+	// A second document ("---") would be ignored silently otherwise;
+	// empty ones (a trailing "---", comments) are harmless.
+	for {
+		var extra yaml.Node
+		err := dec.Decode(&extra)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, &Error{Problems: decodeProblems(path, err)}
+		}
+		if !emptyDocument(&extra) {
+			return nil, &Error{Problems: []Problem{{Path: path, Line: extra.Line, Message: "only one YAML document is allowed"}}}
+		}
 	}
 	// A second pass over the node tree only to learn line numbers, so
 	// Validate can point at the offending line.
@@ -267,6 +274,23 @@ func decodeProblems(path string, err error) []Problem {
 		out = append(out, p)
 	}
 	return out
+}
+
+// emptyDocument reports whether n holds nothing: a trailing "---" or one
+// followed by comments only.
+func emptyDocument(n *yaml.Node) bool {
+	if n.Kind == 0 {
+		return true
+	}
+	if n.Kind != yaml.DocumentNode {
+		return false
+	}
+	for _, c := range n.Content {
+		if !(c.Kind == yaml.ScalarNode && c.Tag == "!!null" && (c.Value == "" || c.Value == "~" || c.Value == "null")) {
+			return false
+		}
+	}
+	return true
 }
 
 // nameSources adds the source (field and name) to decode problems whose
@@ -366,7 +390,14 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 // "@every" needs at least a minute: robfig/cron runs shorter or negative
 // intervals every second, which no feed deserves.
 func ParseSchedule(spec string) (cron.Schedule, error) {
-	if every, ok := strings.CutPrefix(strings.TrimSpace(spec), "@every "); ok {
+	rest := strings.TrimSpace(spec)
+	// robfig/cron takes a time zone prefix before any spec.
+	if strings.HasPrefix(rest, "TZ=") || strings.HasPrefix(rest, "CRON_TZ=") {
+		if _, after, ok := strings.Cut(rest, " "); ok {
+			rest = strings.TrimSpace(after)
+		}
+	}
+	if every, ok := strings.CutPrefix(rest, "@every "); ok {
 		if d, err := time.ParseDuration(strings.TrimSpace(every)); err == nil && d < time.Minute {
 			return nil, fmt.Errorf("@every needs at least 1m, got %s", strings.TrimSpace(every))
 		}

@@ -59,6 +59,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"config.yaml:12:", "sources[1].url", "duplicate source URL"}},
 		{"@every 0s", [2]string{`schedule: "*/15 * * * *"`, `schedule: "@every 0s"`},
 			[]string{"config.yaml:10:", "sources[0].schedule", "at least 1m"}},
+		{"@every behind a time zone", [2]string{`schedule: "*/15 * * * *"`, `schedule: "TZ=UTC @every 1s"`},
+			[]string{"config.yaml:10:", "sources[0].schedule", "at least 1m"}},
 		{"@every negative", [2]string{`schedule: "@every 30m"`, `schedule: "@every -5m"`},
 			[]string{"config.yaml:2:", "schedule"}},
 		{"unknown top-level key", [2]string{"database: test.db\n", "database: test.db\nlisten_addr: x\n"},
@@ -116,6 +118,16 @@ func TestDuplicateURLsAreCaseSensitiveInPath(t *testing.T) {
 	data := strings.Replace(validYAML, "https://www.kommune21.example/feed", "https://WWW.Hessen.example/FEEDS", 1)
 	if _, err := Parse("config.yaml", []byte(data)); err != nil {
 		t.Errorf("/feeds and /FEEDS taken for one feed: %v", err)
+	}
+}
+
+// TestTrailingEmptyDocument: a file ending in "---", or "---" and
+// comments, is one document.
+func TestTrailingEmptyDocument(t *testing.T) {
+	for _, tail := range []string{"---\n", "---\n# nichts mehr\n", "...\n"} {
+		if _, err := Parse("config.yaml", []byte(validYAML+tail)); err != nil {
+			t.Errorf("config ending in %q: %v", tail, err)
+		}
 	}
 }
 

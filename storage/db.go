@@ -46,11 +46,6 @@ type Store struct {
 	closed     bool
 
 	writerStarted bool
-
-	// pruned holds the ids of sources that have tombstones (see Prune):
-	// only their batches look tombstones up.
-	prunedMu sync.Mutex
-	pruned   map[int64]bool
 }
 
 // Open opens (creating with mode 0600 if missing) and migrates the
@@ -89,10 +84,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	if err := s.prepare(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.loadPruned(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -162,6 +153,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	// The version is read inside each migration's (immediate) write
 	// transaction: two processes opening a new database at once would
 	// otherwise both apply the same migration.
+	// Most opens find the schema current: they read the version without
+	// the write lock, so they do not wait behind another process's write.
+	var current int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err == nil && current == len(ms) {
+		return nil
+	}
 	busyUntil := time.Now().Add(10 * time.Second)
 	for {
 		done := false

@@ -238,16 +238,15 @@ type existing struct {
 // of its new items.
 func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourceURL string, items []NewItem, now time.Time) (SaveStats, error) {
 	var st SaveStats
-	tombstones := s.hasPruned(sourceID)
-	guids, old, err := s.lookupGUIDs(ctx, tx, sourceID, items, tombstones)
+	guids, old, err := s.lookupGUIDs(ctx, tx, sourceID, items)
 	if err != nil {
 		return st, err
 	}
-	if tombstones {
-		// Tombstones of GUIDs the feed no longer lists are done with.
-		if _, err := tx.StmtContext(ctx, s.stmt.forgetPruned).ExecContext(ctx, sourceID, guids); err != nil {
-			return st, fmt.Errorf("forget pruned items: %w", err)
-		}
+	// Tombstones of GUIDs the feed no longer lists are done with. (Both
+	// look-ups of tombstones are one index seek for a source without
+	// any; another process may have pruned, so there is no shortcut.)
+	if _, err := tx.StmtContext(ctx, s.stmt.forgetPruned).ExecContext(ctx, sourceID, guids); err != nil {
+		return st, fmt.Errorf("forget pruned items: %w", err)
 	}
 	var links []string
 	for i := range items {
@@ -296,9 +295,8 @@ func jsonArray(keys []string) (string, error) {
 }
 
 // lookupGUIDs returns the batch's GUIDs as a JSON array and what is
-// stored of them: items, and, if tombstones is set, tombstones of pruned
-// ones.
-func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem, tombstones bool) (string, map[string]existing, error) {
+// stored of them: items, and tombstones of pruned ones.
+func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem) (string, map[string]existing, error) {
 	keys := make([]string, len(items))
 	for i := range items {
 		keys[i] = items[i].GUID
@@ -307,11 +305,7 @@ func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, ite
 	if err != nil {
 		return "", nil, err
 	}
-	stmt, args := s.stmt.lookupGUIDs, []any{sourceID, guids}
-	if tombstones {
-		stmt, args = s.stmt.lookupGUIDsPruned, append(args, sourceID, guids)
-	}
-	rows, err := tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	rows, err := tx.StmtContext(ctx, s.stmt.lookupGUIDs).QueryContext(ctx, sourceID, guids, sourceID, guids)
 	if err != nil {
 		return "", nil, fmt.Errorf("look up items: %w", err)
 	}
@@ -446,8 +440,7 @@ func (s *Store) insertLands(ctx context.Context, tx *sql.Tx, itemID, published i
 // for every item costs more than storing it.
 type statements struct {
 	insertItem, updateItem, deleteLands, insertLand *sql.Stmt
-	lookupGUIDs, lookupGUIDsPruned, lookupLinks     *sql.Stmt
-	forgetPruned                                    *sql.Stmt
+	lookupGUIDs, lookupLinks, forgetPruned          *sql.Stmt
 	savepoint, release, rollbackTo                  *sql.Stmt
 	insertFetch                                     *sql.Stmt
 	sourceFailed, sourceNotModified, sourceFetched  *sql.Stmt
@@ -468,8 +461,6 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.stmt.insertLand, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.stmt.lookupGUIDs, `SELECT guid, id, content_hash, entry_published, 0 FROM items
-			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))`},
-		{&s.stmt.lookupGUIDsPruned, `SELECT guid, id, content_hash, entry_published, 0 FROM items
 			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))
 			UNION ALL SELECT guid, 0, x'', 0, 1 FROM pruned
 			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))`},

@@ -180,3 +180,51 @@ func TestPrunedItemsStayPruned(t *testing.T) {
 		t.Errorf("%d items stored, want the returned one", c.Items)
 	}
 }
+
+// TestTombstonesAcrossProcesses: a fetch process that opened the database
+// before serve pruned still sees the tombstones.
+func TestTombstonesAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "two.db")
+	fetcher, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fetcher.Close()
+	server, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	const url = "https://stadt.example/feed"
+	ids, err := fetcher.SyncSources(ctx, []storage.SourceConfig{{Name: "Stadt", URL: url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	save := func() storage.SaveStats {
+		t.Helper()
+		now = now.Add(time.Hour)
+		s, err := fetcher.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now, Status: 200}, url,
+			[]storage.NewItem{{GUID: "impressum", Title: "Impressum", Link: "https://stadt.example/impressum"}}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	save()
+	if n, err := server.Prune(ctx, now.Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("prune: %d, %v", n, err)
+	}
+	if s := save(); s.New != 0 {
+		t.Errorf("the other process stored the pruned item again (%d new)", s.New)
+	}
+}
+
+func TestOpenInMemory(t *testing.T) {
+	st, err := storage.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+}

@@ -121,7 +121,8 @@ func New(opts Options) *Client {
 // address: 64:ff9b::a9fe:a9fe reaches 169.254.169.254 through a NAT64
 // gateway.
 func Public(addr netip.Addr) bool {
-	addr = addr.Unmap()
+	// A zone ("%eth0") would make every prefix test below false.
+	addr = addr.WithZone("").Unmap()
 	if addr.IsLoopback() || addr.IsPrivate() || addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast() ||
 		addr.IsInterfaceLocalMulticast() || addr.IsMulticast() || addr.IsUnspecified() {
 		return false

@@ -36,6 +36,11 @@ func TestPublic(t *testing.T) {
 		{"64:ff9b:1::1", false},                         // local-use NAT64
 		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", false}, // Teredo
 		{"fec0::1", false},                              // site-local
+		// A zone must not hide the address from the prefix tests.
+		{"64:ff9b::a9fe:a9fe%eth0", false},
+		{"2002:a9fe:a9fe::1%eth0", false},
+		{"fe80::1%eth0", false},
+		{"2001::1%1", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr, func(t *testing.T) {

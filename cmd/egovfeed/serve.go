@@ -53,7 +53,9 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 			opts = append(opts, feeds.WithCacheLimits(feeds.DefaultCacheEntries, cacheBytes))
 			e.logger.Info("memory budget", "bytes", limit, "feed_cache_bytes", cacheBytes)
 		}
-		pub, err = feeds.NewServer(ctx, a.cfg, a.store, e.logger, opts...)
+		// Not the signal's context: while Shutdown drains requests they
+		// may still need renders; pub.Close ends them after the drain.
+		pub, err = feeds.NewServer(context.WithoutCancel(ctx), a.cfg, a.store, e.logger, opts...)
 		if err != nil {
 			return stoppedEarly(ctx, e, err)
 		}

@@ -87,18 +87,27 @@ func skipPast(b []byte, from int, end string) int {
 func tagEnd(b []byte) (int, bool) {
 	var quote byte
 	for k := 1; k < len(b); k++ {
-		switch c := b[k]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
+		if c := b[k]; !quoted(&quote, c) && c == '>' {
 			return k + 1, b[k-1] == '/'
 		}
 	}
 	return 0, false
+}
+
+// quoted moves the quote state q (the open quote, or 0) past c and
+// reports whether c belongs to a quoted string, its quotes included.
+func quoted(q *byte, c byte) bool {
+	switch {
+	case *q != 0:
+		if c == *q {
+			*q = 0
+		}
+		return true
+	case c == '"' || c == '\'':
+		*q = c
+		return true
+	}
+	return false
 }
 
 // declarationEnd returns the length of the declaration at b ("<!DOCTYPE
@@ -110,13 +119,10 @@ func declarationEnd(b []byte) int {
 	depth := 0
 	for k := 3; k < len(b); k++ {
 		c := b[k]
+		if quoted(&quote, c) {
+			continue
+		}
 		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
 		case c == '>':
 			if depth == 0 {
 				return k + 1

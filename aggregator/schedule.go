@@ -19,7 +19,11 @@ func (a *Aggregator) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	run := func(src *source) {
 		res := a.fetchSource(ctx, src, false, nil, nil)
-		if res.Err != nil {
+		switch {
+		case res.Err != nil && ctx.Err() != nil:
+			// Stopped, not failed: nothing was recorded for it.
+			a.log.Debug("fetch stopped", "source", src.cfg.Name, "error", res.Err)
+		case res.Err != nil:
 			a.log.Warn("fetch failed", "source", src.cfg.Name, "error", res.Err, "retry_after", res.RetryAfter)
 		}
 	}

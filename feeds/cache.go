@@ -233,6 +233,10 @@ func (s *Server) refresh(ctx context.Context, v *view, key string) (*entry, erro
 	body, expires, err := s.render(rctx, v)
 	if err != nil {
 		c.err = err
+		if s.life.Err() != nil {
+			// The server is closing: the render was cut short, not failed.
+			return nil, err
+		}
 		if prev != nil {
 			// Serve what we had rather than an error; the next request
 			// tries again.

@@ -319,7 +319,7 @@ func (s *Server) serveView(w http.ResponseWriter, r *http.Request, v *view, err 
 	}
 	e, err := s.lookup(r.Context(), v)
 	if err != nil {
-		if r.Context().Err() == nil {
+		if r.Context().Err() == nil && s.life.Err() == nil {
 			s.log.Error("render failed", "path", v.key(), "err", err)
 		}
 		textError(w, http.StatusServiceUnavailable, "feed temporarily unavailable, please retry")

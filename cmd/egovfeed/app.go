@@ -22,21 +22,14 @@ func openApp(ctx context.Context, e *env, onCommit func()) (*app, error) {
 }
 
 // openExistingApp is openApp for commands that work on stored items
-// (sources, retag, split, merge, dedup): a missing database is an error
-// there, not an empty file to create next to a mistyped path.
+// (retag, split, merge, dedup): a missing database is an error there, not
+// an empty file to create next to a mistyped path.
 func openExistingApp(ctx context.Context, e *env) (*app, error) {
 	return openAppWith(ctx, e, nil, false)
 }
 
 func openAppWith(ctx context.Context, e *env, onCommit func(), create bool) (*app, error) {
-	cfg, err := loadConfig(e)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(cfg.Database); err != nil && !create {
-		return nil, fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
-	}
-	store, err := storage.Open(ctx, cfg.Database)
+	cfg, store, err := openDatabase(ctx, e, create)
 	if err != nil {
 		return nil, err
 	}
@@ -59,11 +52,17 @@ func (a *app) Close() error { return a.store.Close() }
 // commands that only read or maintain it. The database must exist:
 // these commands never create an empty one by mistake.
 func openStore(ctx context.Context, e *env) (*config.Config, *storage.Store, error) {
+	return openDatabase(ctx, e, false)
+}
+
+// openDatabase loads the configuration and opens its database, which must
+// exist unless create is set.
+func openDatabase(ctx context.Context, e *env, create bool) (*config.Config, *storage.Store, error) {
 	cfg, err := loadConfig(e)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := os.Stat(cfg.Database); err != nil {
+	if _, err := os.Stat(cfg.Database); err != nil && !create {
 		return nil, nil, fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
 	}
 	store, err := storage.Open(ctx, cfg.Database)

@@ -190,9 +190,7 @@ func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Res
 // that sources of other hosts could use.
 func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, known *storage.Source, hostSlot func()) Result {
 	if hostSlot != nil {
-		var once sync.Once
-		release := hostSlot
-		hostSlot = func() { once.Do(release) }
+		hostSlot = sync.OnceFunc(hostSlot)
 		defer hostSlot()
 	}
 	res := Result{Source: src.cfg.Name, SourceID: src.id}
@@ -219,8 +217,7 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 			res.Err = fmt.Errorf("fetch source %q: %w", src.cfg.Name, err)
 			return res
 		}
-		var once sync.Once
-		hostSlot = func() { once.Do(release) }
+		hostSlot = sync.OnceFunc(release)
 		defer hostSlot()
 	}
 	select {

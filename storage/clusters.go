@@ -213,14 +213,14 @@ func (s *Store) Merge(ctx context.Context, a, b int64, now time.Time) error {
 		if ra.root == rb.root {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = ?, cluster_lock = ?,
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = ?,
 			cluster_layer = CASE WHEN id = ? THEN ? ELSE cluster_layer END, cluster_score = CASE WHEN id = ? THEN 1 ELSE cluster_score END
-			WHERE id = ? OR cluster_id = ?`, ra.root, lockMerged, b, LayerMerge, b, rb.root, rb.root); err != nil {
+			WHERE id = ? OR cluster_id = ?`, ra.root, b, LayerMerge, b, rb.root, rb.root); err != nil {
 			return err
 		}
-		// a's side is locked too: a rebuild must neither take its root
-		// into another cluster (the merged members would point at a
-		// member) nor break it up.
+		// The whole merged cluster, a's side too, is locked: a rebuild
+		// must neither take its root into another cluster (the merged
+		// members would point at a member) nor break it up.
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_lock = ? WHERE id = ? OR cluster_id = ?`,
 			lockMerged, ra.root, ra.root); err != nil {
 			return err

@@ -181,10 +181,7 @@ func (s *Store) loadRelated(ctx context.Context, items []Item) error {
 	roots := map[int64][]int{}
 	var ids []any
 	for i, it := range items {
-		root := it.ClusterID
-		if root == 0 {
-			root = it.ID
-		}
+		root := it.StoryID()
 		if _, ok := roots[root]; !ok {
 			ids = append(ids, root)
 		}

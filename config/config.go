@@ -388,21 +388,17 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 // ParseSchedule parses a cron spec as the scheduler does (five fields or
 // a descriptor such as "@every 30m" or "@hourly").
 // "@every" needs at least a minute: robfig/cron runs shorter or negative
-// intervals every second, which no feed deserves.
+// intervals every second, which no feed deserves. The parsed schedule is
+// checked, so a "TZ=" prefix or another spelling cannot get around it.
 func ParseSchedule(spec string) (cron.Schedule, error) {
-	rest := strings.TrimSpace(spec)
-	// robfig/cron takes a time zone prefix before any spec.
-	if strings.HasPrefix(rest, "TZ=") || strings.HasPrefix(rest, "CRON_TZ=") {
-		if _, after, ok := strings.Cut(rest, " "); ok {
-			rest = strings.TrimSpace(after)
-		}
+	sched, err := cronParser.Parse(spec)
+	if err != nil {
+		return nil, err
 	}
-	if every, ok := strings.CutPrefix(rest, "@every "); ok {
-		if d, err := time.ParseDuration(strings.TrimSpace(every)); err == nil && d < time.Minute {
-			return nil, fmt.Errorf("@every needs at least 1m, got %s", strings.TrimSpace(every))
-		}
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay < time.Minute {
+		return nil, fmt.Errorf("@every needs at least 1m, got %q", strings.TrimSpace(spec))
 	}
-	return cronParser.Parse(spec)
+	return sched, nil
 }
 
 // sourceURLKey is what two source URLs must share to be one feed: scheme

@@ -305,7 +305,7 @@ func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, ite
 	if err != nil {
 		return "", nil, err
 	}
-	rows, err := tx.StmtContext(ctx, s.stmt.lookupGUIDs).QueryContext(ctx, sourceID, guids, sourceID, guids)
+	rows, err := tx.StmtContext(ctx, s.stmt.lookupGUIDs).QueryContext(ctx, sourceID, guids)
 	if err != nil {
 		return "", nil, fmt.Errorf("look up items: %w", err)
 	}
@@ -460,10 +460,9 @@ func (s *Store) prepare(ctx context.Context) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.stmt.insertLand, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
-		{&s.stmt.lookupGUIDs, `SELECT guid, id, content_hash, entry_published, 0 FROM items
-			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))
-			UNION ALL SELECT guid, 0, x'', 0, 1 FROM pruned
-			WHERE source_id = ? AND guid IN (SELECT value FROM json_each(?))`},
+		{&s.stmt.lookupGUIDs, `WITH batch(guid) AS (SELECT value FROM json_each(?2))
+			SELECT guid, id, content_hash, entry_published, 0 FROM items WHERE source_id = ?1 AND guid IN batch
+			UNION ALL SELECT guid, 0, x'', 0, 1 FROM pruned WHERE source_id = ?1 AND guid IN batch`},
 		{&s.stmt.forgetPruned, `DELETE FROM pruned WHERE source_id = ? AND guid NOT IN (SELECT value FROM json_each(?))`},
 		{&s.stmt.lookupLinks, `SELECT link, min(coalesce(cluster_id, id)) FROM items
 			WHERE source_id <> ? AND link IN (SELECT value FROM json_each(?)) AND cluster_lock <> 1 -- lockSplit: stays alone

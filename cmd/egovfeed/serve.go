@@ -70,20 +70,14 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		runCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			a.agg.Run(runCtx)
-		}()
+		wg.Go(func() { a.agg.Run(runCtx) })
 		// split, merge, retag and dedup -rebuild run as other processes:
 		// their commits must reach the rendered feeds too.
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			if err := a.store.WatchOtherWriters(runCtx, otherWritersCheck, pub.Invalidate); err != nil {
 				e.logger.Error("not watching for edits by other commands; they show after the next ingest", "error", err)
 			}
-		}()
+		})
 		errc := make(chan error, 1)
 		go func() { errc <- srv.Serve(ln) }()
 
@@ -96,7 +90,6 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		e.logger.Info("shutting down")
 		cancel()
-		stopStart := time.Now()
 		done := make(chan struct{})
 		go func() { wg.Wait(); close(done) }()
 		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
@@ -109,7 +102,8 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		// The fetches were cancelled with the server; they get what is
 		// left of the grace period, and at least a second.
-		wait := time.NewTimer(max(shutdownGrace-time.Since(stopStart), time.Second))
+		deadline, _ := sctx.Deadline()
+		wait := time.NewTimer(max(time.Until(deadline), time.Second))
 		defer wait.Stop()
 		select {
 		case <-done:

@@ -465,7 +465,8 @@ func (s *Store) prepare(ctx context.Context) error {
 			UNION ALL SELECT guid, 0, x'', 0, 1 FROM pruned WHERE source_id = ?1 AND guid IN batch`},
 		{&s.stmt.forgetPruned, `DELETE FROM pruned WHERE source_id = ? AND guid NOT IN (SELECT value FROM json_each(?))`},
 		{&s.stmt.lookupLinks, `SELECT link, min(coalesce(cluster_id, id)) FROM items
-			WHERE source_id <> ? AND link IN (SELECT value FROM json_each(?)) AND cluster_lock <> 1 -- lockSplit: stays alone
+			WHERE source_id <> ? AND link IN (SELECT value FROM json_each(?))
+			AND cluster_lock <> ` + fmt.Sprint(lockSplit) + ` -- a split item stays alone
 			GROUP BY link`},
 		{&s.stmt.savepoint, `SAVEPOINT batch`},
 		{&s.stmt.release, `RELEASE batch`},

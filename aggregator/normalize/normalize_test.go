@@ -214,10 +214,20 @@ func TestUTF8(t *testing.T) {
 }
 
 func FuzzTeaser(f *testing.F) {
-	for _, s := range []string{"<p>Hallo</p>", "a. B", "<script>x</script>y", "&amp;&lt;", strings.Repeat("Satz. ", 100), "\u202e\u200b", "<a href=\"javascript:x\">t</a>", "–– " + strings.Repeat("x", 400)} {
+	for _, s := range []string{"<p>Hallo</p>", "a. B", "<script>x</script>y", "&amp;&lt;", strings.Repeat("Satz. ", 100), "\u202e\u200b", "<a href=\"javascript:x\">t</a>", "–– " + strings.Repeat("x", 400),
+		"<p>" + strings.Repeat("Wort a<b>\u030a</b> ", 120) + "</p>", "<p>" + strings.Repeat("x ", 50) + strings.Repeat("<br>", 200) + strings.Repeat(" Satz. ", 80) + "</p>",
+		strings.Repeat("<br>", 2000) + strings.Repeat("Satz. ", 80)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		// Teaser extracts only a prefix of a long text: it must cut
+		// exactly as if it had extracted the whole.
+		whole, _ := extractText(in, -1)
+		for _, max := range []int{3, 12, TeaserMax} {
+			if got, want := Teaser(in, max), Cut(clean(whole), max); got != want {
+				t.Fatalf("Teaser(%d) = %q, from the whole text %q", max, got, want)
+			}
+		}
 		got := Teaser(in, TeaserMax)
 		if !utf8.ValidString(got) {
 			t.Fatalf("invalid UTF-8: %q", got)

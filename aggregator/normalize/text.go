@@ -19,14 +19,26 @@ const TeaserMax = 320
 // decoded, invisible and control characters removed, whitespace
 // collapsed, NFC.
 func Title(s string) string {
-	return clean(extractText(s))
+	text, _ := extractText(s, -1)
+	return clean(text)
 }
 
 // Teaser returns the plain text of an HTML fragment, cut to at most max
 // characters at a sentence boundary where there is one, else at a word
 // boundary; "…" is added only when something was cut.
 func Teaser(fragment string, max int) string {
-	return Cut(clean(extractText(fragment)), max)
+	// Only the first max characters are kept, so only a little more than
+	// that is extracted: an article body sent whole is otherwise
+	// tokenized and cleaned to the end for nothing. The margin keeps the
+	// end of the kept text clear of what cleaning might still change at
+	// the cut (NFC joins a letter with a combining mark that follows).
+	for limit := 4*max + 64; ; limit *= 4 {
+		text, more := extractText(fragment, limit)
+		text = clean(text)
+		if !more || utf8.RuneCountInString(text) > max+8 {
+			return Cut(text, max)
+		}
+	}
 }
 
 // skipped elements carry no readable text.
@@ -47,19 +59,25 @@ var inline = map[atom.Atom]bool{
 
 // extractText walks s with the HTML tokenizer and keeps the text.
 // Block-level tags become spaces so words on both sides stay apart.
-func extractText(s string) string {
+// It stops, reporting more, after the token that brings the text to limit
+// bytes (no limit if negative), so the text is a prefix of the whole
+// text, ending at a token boundary.
+func extractText(s string, limit int) (text string, more bool) {
 	if !strings.Contains(s, "<") {
 		// Without markup the tokenizer would only decode entities
 		// (the 4 KB buffer it allocates per call is most of its cost).
-		return html.UnescapeString(s)
+		return html.UnescapeString(s), false
 	}
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))
 	depth := 0 // inside skipped elements
 	for {
+		if limit >= 0 && b.Len() >= limit {
+			return b.String(), true
+		}
 		switch z.Next() {
 		case html.ErrorToken:
-			return b.String()
+			return b.String(), false
 		case html.TextToken:
 			if depth == 0 {
 				b.Write(z.Text())

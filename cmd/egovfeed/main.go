@@ -101,6 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	configFlag := fs.String("config", "", "config file (default $"+config.EnvPath+" or ./"+config.DefaultPath+")")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the command to `file` (for go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write an allocation profile of the command to `file` when it ends (for go tool pprof)")
 	runCmd := cmd.setup(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -128,6 +129,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		defer stop()
 	}
+	if *memProfile != "" {
+		defer func() {
+			if err := writeAllocProfile(*memProfile); err != nil {
+				fmt.Fprintln(stderr, "egovfeed:", err)
+			}
+		}()
+	}
 	err := runCmd(ctx, e)
 	if err == nil {
 		return 0
@@ -154,6 +162,20 @@ func loadConfig(e *env) (*config.Config, error) {
 }
 
 // startCPUProfile profiles the process into path until stop is called.
+// writeAllocProfile writes every allocation since the start (sampled) to
+// path.
+func writeAllocProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("memory profile: %w", err)
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("memory profile: %w", err)
+	}
+	return f.Close()
+}
+
 func startCPUProfile(path string) (stop func(), err error) {
 	f, err := os.Create(path)
 	if err != nil {

@@ -37,6 +37,7 @@ var childEnv []string
 
 type run struct {
 	floor, first, second time.Duration
+	bare                 time.Duration // the floor plus a bare SQLite insert of every item
 	firstCPU             time.Duration // user+system time of the first cycle
 	rssKB                int64
 	stored, served       int
@@ -84,8 +85,8 @@ func main() {
 		res := once(f, bin, filepath.Join(tmp, fmt.Sprint(r)))
 		f.Close()
 		results = append(results, res)
-		log.Printf("run %d: floor %v, first %v (%.2fx, CPU %v), second %v, peak RSS %d MB, stored %d of %d, all 304: %v",
-			r+1, res.floor.Round(time.Millisecond), res.first.Round(time.Millisecond), ratio(res.first, res.floor), res.firstCPU.Round(time.Millisecond),
+		log.Printf("run %d: floor %v, bare store %v (%.2fx), first %v (%.2fx, CPU %v), second %v, peak RSS %d MB, stored %d of %d, all 304: %v",
+			r+1, res.floor.Round(time.Millisecond), res.bare.Round(time.Millisecond), ratio(res.bare, res.floor), res.first.Round(time.Millisecond), ratio(res.first, res.floor), res.firstCPU.Round(time.Millisecond),
 			res.second.Round(time.Millisecond), res.rssKB/1024, res.stored, res.served, res.all304)
 	}
 	med := func(get func(run) time.Duration) time.Duration {
@@ -98,19 +99,24 @@ func main() {
 	}
 	floor, first, second := med(func(r run) time.Duration { return r.floor }), med(func(r run) time.Duration { return r.first }), med(func(r run) time.Duration { return r.second })
 	ratios := make([]float64, len(results))
+	bareRatios := make([]float64, len(results))
 	var maxRSS int64
 	lost := 0
 	for i, r := range results {
 		ratios[i] = ratio(r.first, r.floor)
+		bareRatios[i] = ratio(r.bare, r.floor)
 		maxRSS = max(maxRSS, r.rssKB)
 		lost += r.served - r.stored
 	}
 	slices.Sort(ratios)
+	slices.Sort(bareRatios)
 	items := *n * *m
 	cpu := med(func(r run) time.Duration { return r.firstCPU })
-	fmt.Printf("| farm | floor | first cycle | first / floor | first-cycle CPU | items/s | second cycle | peak RSS | stored / served | lost |\n")
-	fmt.Printf("| %d×%d | %v | %v | %.2f× | %v | %.0f | %v | %d MB | %d / %d | %d |\n",
-		*n, *m, floor.Round(time.Millisecond), first.Round(time.Millisecond), ratios[len(ratios)/2], cpu.Round(time.Millisecond),
+	bare := med(func(r run) time.Duration { return r.bare })
+	fmt.Printf("| farm | floor | bare store / floor | first cycle | first / floor | first-cycle CPU | items/s | second cycle | peak RSS | stored / served | lost |\n")
+	fmt.Printf("| %d×%d | %v | %v (%.2f×) | %v | %.2f× | %v | %.0f | %v | %d MB | %d / %d | %d |\n",
+		*n, *m, floor.Round(time.Millisecond), bare.Round(time.Millisecond), bareRatios[len(bareRatios)/2],
+		first.Round(time.Millisecond), ratios[len(ratios)/2], cpu.Round(time.Millisecond),
 		float64(items)/first.Seconds(), second.Round(time.Millisecond), maxRSS/1024, results[0].stored, items, lost)
 }
 
@@ -154,6 +160,7 @@ func once(f *farm.Farm, bin, dir string) run {
 	var res run
 	res.served = f.N * f.M
 	res.floor = floor(f)
+	res.bare = bareStore(f, filepath.Join(dir, "bare"))
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		log.Fatal(err)

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -382,24 +381,6 @@ var LandCodes = []string{"DE", "DE-BW", "DE-BY", "DE-BE", "DE-BB", "DE-HB", "DE-
 
 // ValidLand reports whether code is one of LandCodes.
 func ValidLand(code string) bool { return landNames[code] != "" }
-
-var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
-// ParseSchedule parses a cron spec as the scheduler does (five fields or
-// a descriptor such as "@every 30m" or "@hourly").
-// "@every" needs at least a minute: robfig/cron runs shorter or negative
-// intervals every second, which no feed deserves. The parsed schedule is
-// checked, so a "TZ=" prefix or another spelling cannot get around it.
-func ParseSchedule(spec string) (cron.Schedule, error) {
-	sched, err := cronParser.Parse(spec)
-	if err != nil {
-		return nil, err
-	}
-	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay < time.Minute {
-		return nil, fmt.Errorf("@every needs at least 1m, got %q", strings.TrimSpace(spec))
-	}
-	return sched, nil
-}
 
 // sourceURLKey is what two source URLs must share to be one feed: scheme
 // and host compared case-insensitively and without the default port,

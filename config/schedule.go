@@ -1,0 +1,112 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSchedule parses a cron spec as the scheduler does (five fields or
+// a descriptor such as "@every 30m" or "@hourly").
+// "@every" needs at least a minute: robfig/cron runs shorter or negative
+// intervals every second, which no feed deserves. The parsed schedule is
+// checked, so a "TZ=" prefix or another spelling cannot get around it.
+// A spec with fixed hours keeps wall-clock time across daylight-saving
+// changes (see wallClock).
+func ParseSchedule(spec string) (cron.Schedule, error) {
+	sched, err := cronParser.Parse(spec)
+	if err != nil {
+		return nil, err
+	}
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay < time.Minute {
+		return nil, fmt.Errorf("@every needs at least 1m, got %q", strings.TrimSpace(spec))
+	}
+	if s, ok := sched.(*cron.SpecSchedule); ok && s.Hour&allHours != allHours {
+		return wallClock{s}, nil
+	}
+	return sched, nil
+}
+
+const allHours = 1<<24 - 1
+
+// wallClock runs a spec with fixed hours ("30 2 * * *") once at each
+// local time it names, as cron(8) does across daylight-saving changes.
+// robfig/cron steps hours in absolute time, so on the spring day it never
+// sees 02:xx and skips the day's run, and on the autumn day it sees 02:xx
+// twice and runs twice. Here a time that falls into the spring gap runs
+// when the gap ends (03:00), and a time of the autumn hour that occurs
+// twice runs at its first occurrence only. Specs that match every hour
+// ("*/15 * * * *") are not wrapped: their runs follow absolute time, and
+// robfig/cron's handling (both passes of the autumn hour) is right for
+// them.
+type wallClock struct {
+	spec *cron.SpecSchedule
+}
+
+// Next returns the first run after t.
+func (w wallClock) Next(t time.Time) time.Time {
+	loc := w.spec.Location
+	if loc == time.Local {
+		loc = t.Location() // as SpecSchedule does: the scheduler's location
+	}
+	t = t.In(loc)
+	// Local times are searched as UTC times with the same fields, where
+	// no hour is missing or repeated, then mapped back to instants.
+	naive := *w.spec
+	naive.Location = time.UTC
+	wall := asUTC(t)
+	for range 1000 { // a bound, not a limit reached: each turn moves on a day at most
+		wall = naive.Next(wall)
+		if wall.IsZero() {
+			return time.Time{} // the spec matches no date (robfig/cron gives up, too)
+		}
+		if at, ok := instant(wall, loc); !ok {
+			// In the spring gap: run when the gap ends, unless that
+			// has passed.
+			if end := gapEnd(wall, loc); end.After(t) {
+				return end
+			}
+		} else if at.After(t) {
+			return at
+		}
+		// Otherwise the local time's first occurrence has passed: this
+		// is the autumn hour's second pass, or the gap's end is t.
+	}
+	return time.Time{}
+}
+
+// asUTC returns the UTC time with t's local date and clock.
+func asUTC(t time.Time) time.Time {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	return time.Date(y, mo, d, h, mi, s, 0, time.UTC)
+}
+
+// instant returns the first instant at which loc's clock shows the local
+// time wall (given as UTC fields); false if loc's clock skips it.
+func instant(wall time.Time, loc *time.Location) (time.Time, bool) {
+	var first time.Time
+	// The offsets in force a few hours either side cover any transition
+	// near wall (zones change offset at most a few times a year).
+	for _, probe := range []time.Duration{-6 * time.Hour, 6 * time.Hour} {
+		_, off := wall.Add(probe).In(loc).Zone()
+		at := wall.Add(-time.Duration(off) * time.Second).In(loc)
+		if asUTC(at).Equal(wall) && (first.IsZero() || at.Before(first)) {
+			first = at
+		}
+	}
+	return first, !first.IsZero()
+}
+
+// gapEnd returns the instant a clock change that skips the local time
+// wall (given as UTC fields) takes effect: the first instant after it.
+func gapEnd(wall time.Time, loc *time.Location) time.Time {
+	_, off := wall.Add(-6 * time.Hour).In(loc).Zone()
+	before := wall.Add(-time.Duration(off) * time.Second) // wall read with the earlier offset: after the change
+	start, _ := before.In(loc).ZoneBounds()
+	return start
+}

@@ -18,6 +18,11 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 // A spec with fixed hours keeps wall-clock time across daylight-saving
 // changes (see wallClock).
 func ParseSchedule(spec string) (cron.Schedule, error) {
+	// robfig/cron slices up to the first space after a time-zone prefix
+	// and panics when there is none.
+	if (strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=")) && !strings.Contains(spec, " ") {
+		return nil, fmt.Errorf("time zone %q without a schedule after it", spec)
+	}
 	sched, err := cronParser.Parse(spec)
 	if err != nil {
 		return nil, err

@@ -102,3 +102,27 @@ func TestScheduleWallClockProperties(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSchedule: any spec that parses gives a next run after the given
+// time (or none), and a fixed-hour spec never gives a local time that
+// does not exist.
+func FuzzSchedule(f *testing.F) {
+	for _, s := range []string{"30 2 * * *", "*/20 2 * * *", "@daily", "0 3 * * 0", "TZ=America/Santiago 0 0 * * *", "0 0 30 2 *", "5 4 29 2 1", "@every 90m"} {
+		f.Add(s, int64(1743296400)) // 2025-03-30 01:00 UTC, a Berlin transition
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, spec string, unix int64) {
+		sched, err := ParseSchedule(spec)
+		if err != nil {
+			return
+		}
+		from := time.Unix(unix%(1<<34), 0).In(berlin)
+		next := sched.Next(from)
+		if !next.IsZero() && !next.After(from) {
+			t.Fatalf("Next(%v) = %v, not after", from, next)
+		}
+	})
+}

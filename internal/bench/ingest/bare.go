@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"database/sql"
-	"io"
 	"log"
-	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/egovfeed/egovfeed/internal/farm"
@@ -47,8 +43,6 @@ func bareStore(f *farm.Farm, dir string) time.Duration {
 		source int
 		items  []*gofeed.Item
 	}
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	jobs := make(chan int)
 	batches := make(chan batch, 32)
 	written := make(chan int)
 	start := time.Now()
@@ -91,32 +85,7 @@ func bareStore(f *farm.Farm, dir string) time.Duration {
 		}
 		written <- n
 	}()
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Go(func() {
-			for i := range jobs {
-				resp, err := client.Get(f.URL(i))
-				if err != nil {
-					log.Fatal(err)
-				}
-				body, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if err != nil {
-					log.Fatal(err)
-				}
-				feed, err := gofeed.NewParser().Parse(bytes.NewReader(body))
-				if err != nil || len(feed.Items) != f.M {
-					log.Fatalf("bare store: parse of feed %d: %v", i, err)
-				}
-				batches <- batch{i, feed.Items}
-			}
-		})
-	}
-	for i := range f.N {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+	fetchParse(f, func(i int, items []*gofeed.Item) { batches <- batch{i, items} })
 	close(batches)
 	if n := <-written; n != f.N*f.M {
 		log.Fatalf("bare store: wrote %d of %d items", n, f.N*f.M)

@@ -43,6 +43,10 @@ type entry struct {
 	etag    string
 	etagGz  string
 	lastMod time.Time
+	// lmShared: an earlier, different version was served with the same
+	// Last-Modified (both rendered within one second), so that date
+	// cannot tell a client which one it holds.
+	lmShared bool
 
 	// Header values, built once and shared by every response.
 	hType, hETag, hETagGz, hLastMod, hLen, hLenGz []string
@@ -68,13 +72,20 @@ func newEntry(v *view, key string, gen uint64, body []byte, expires time.Time, p
 	if zb.Len() < len(body) {
 		e.gz = zb.Bytes()
 	}
+	second := now.UTC().Truncate(time.Second)
 	switch {
-	case prev != nil && prev.etag == e.etag:
-		e.lastMod = prev.lastMod // same bytes: unchanged for conditional GETs
-	case prev != nil && !now.Truncate(time.Second).After(prev.lastMod):
-		e.lastMod = prev.lastMod.Add(time.Second) // changed within the same second
+	case prev != nil && prev.etag == e.etag && !(prev.lmShared && second.After(prev.lastMod)):
+		// Same bytes: unchanged for conditional GETs.
+		e.lastMod, e.lmShared = prev.lastMod, prev.lmShared
+	case prev != nil && prev.etag != e.etag && !second.After(prev.lastMod):
+		// Changed within the second of the previous version: a later
+		// date would be in the future, which Last-Modified must not be
+		// (RFC 9110, 8.8.2.1); the date is shared instead.
+		e.lastMod, e.lmShared = prev.lastMod, true
 	default:
-		e.lastMod = now.UTC().Truncate(time.Second)
+		// New, changed, or the same bytes as a version whose date was
+		// shared, which now gets a date of its own.
+		e.lastMod = second
 	}
 	e.hType = []string{v.format.contentType()}
 	if v.kind == kindSourcesOPML || v.kind == kindFeedsOPML {

@@ -51,6 +51,12 @@ func TestHeadersAndContentTypes(t *testing.T) {
 func TestConditionalGET(t *testing.T) {
 	e := newTestEnv(t, "")
 	seedGolden(e)
+	// The fake clock stood still while the server rendered the empty
+	// feeds and each source's commit: those versions share one
+	// Last-Modified. An unchanged re-fetch a second later gives the
+	// current version a date of its own.
+	e.clock.Add(time.Second)
+	seedGolden(e)
 	first := e.get("/feeds/all.atom")
 	etag, lm := first.Header.Get("ETag"), first.Header.Get("Last-Modified")
 	if !strings.HasPrefix(etag, `"`) || lm == "" {
@@ -280,4 +286,36 @@ func TestPrerenderAfterInvalidate(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("/feeds/land/he.atom was not re-rendered in the background after Invalidate")
+}
+
+// Changes within one second: Last-Modified never lies ahead of the
+// response's own time (RFC 9110, 8.8.2.1), and a client holding an earlier
+// version of that second is not told it is current.
+func TestLastModifiedWithinOneSecond(t *testing.T) {
+	e := newTestEnv(t, "")
+	seedGolden(e)
+	first := e.get("/feeds/all.atom")
+	lm := first.Header.Get("Last-Modified")
+	for i := range 3 {
+		e.clock.Add(100 * time.Millisecond)
+		e.save("Hessen – Meldungen", storage.NewItem{GUID: fmt.Sprint("he-sec-", i), Title: fmt.Sprint("Neu ", i), Teaser: "Neu.",
+			Link: fmt.Sprint("https://www.hessen.de/sec/", i), Published: e.clock.Now()})
+		r := e.get("/feeds/all.atom")
+		got, _ := http.ParseTime(r.Header.Get("Last-Modified"))
+		if got.After(e.clock.Now()) {
+			t.Errorf("change %d: Last-Modified %v after the clock %v", i, got, e.clock.Now())
+		}
+		if r := e.do("GET", "/feeds/all.atom", "If-Modified-Since", lm); r.StatusCode != 200 {
+			t.Errorf("change %d: If-Modified-Since of the first version: status %d, want 200", i, r.StatusCode)
+		}
+	}
+	// The next rendering in a later second gives the version a date of its
+	// own, for which 304s work again.
+	e.clock.Add(2 * time.Second)
+	seedGolden(e)
+	cur := e.get("/feeds/all.atom")
+	e.clock.Add(2 * time.Second)
+	if r := e.do("GET", "/feeds/all.atom", "If-Modified-Since", cur.Header.Get("Last-Modified")); r.StatusCode != 304 {
+		t.Errorf("If-Modified-Since of the current version, dated after a quiet second: status %d, want 304", r.StatusCode)
+	}
 }

@@ -389,7 +389,10 @@ func notModified(r *http.Request, e *entry) bool {
 	}
 	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
 		t, err := http.ParseTime(ims)
-		return err == nil && !e.lastMod.After(t)
+		if err != nil || e.lmShared && t.Equal(e.lastMod) {
+			return false // the client may hold the other version of that second
+		}
+		return !e.lastMod.After(t)
 	}
 	return false
 }

@@ -42,6 +42,7 @@ type entry struct {
 	gz      []byte // nil when gzip would not be smaller
 	etag    string
 	etagGz  string
+	next    string // absolute URL of the next page, or ""
 	lastMod time.Time
 	// lmShared: an earlier, different version was served with the same
 	// Last-Modified (both rendered within one second), so that date
@@ -49,7 +50,7 @@ type entry struct {
 	lmShared bool
 
 	// Header values, built once and shared by every response.
-	hType, hETag, hETagGz, hLastMod, hLen, hLenGz []string
+	hType, hETag, hETagGz, hLastMod, hLen, hLenGz, hLink []string
 
 	used atomic.Int64 // LRU clock value of the last use
 }
@@ -60,11 +61,17 @@ func (e *entry) fresh(gen uint64, now func() time.Time) bool {
 	return e.gen == gen && (e.expires.IsZero() || now().Before(e.expires))
 }
 
-func newEntry(v *view, key string, gen uint64, body []byte, expires time.Time, prev *entry, now time.Time) *entry {
+func newEntry(v *view, key string, gen uint64, r rendered, prev *entry, now time.Time) *entry {
+	body := r.body
 	sum := sha256.Sum256(body)
 	tag := base64.RawURLEncoding.EncodeToString(sum[:12])
-	e := &entry{key: key, view: v, gen: gen, expires: expires, body: body,
+	e := &entry{key: key, view: v, gen: gen, expires: r.expires, body: body, next: r.next,
 		etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`}
+	if r.next != "" {
+		// Every format gets the next page as an HTTP link (RFC 8288) too:
+		// the plain text has no place for one in its body.
+		e.hLink = []string{"<" + r.next + `>; rel="next"`}
+	}
 	var zb bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&zb, gzip.DefaultCompression)
 	zw.Write(body)
@@ -241,7 +248,7 @@ func (s *Server) refresh(ctx context.Context, v *view, key string) (*entry, erro
 	defer cancel()
 	start := time.Now()
 	s.renders.Add(1)
-	body, expires, err := s.render(rctx, v)
+	r, err := s.render(rctx, v)
 	if err != nil {
 		c.err = err
 		if s.life.Err() != nil {
@@ -256,8 +263,8 @@ func (s *Server) refresh(ctx context.Context, v *view, key string) (*entry, erro
 		}
 		return c.e, c.err
 	}
-	c.e = newEntry(v, key, gen, body, expires, prev, s.now())
+	c.e = newEntry(v, key, gen, r, prev, s.now())
 	s.cache.put(c.e)
-	s.log.Debug("rendered", "path", key, "bytes", len(body), "took", time.Since(start))
+	s.log.Debug("rendered", "path", key, "bytes", len(r.body), "took", time.Since(start))
 	return c.e, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,6 +169,37 @@ func TestPagingWalksEveryItemOnce(t *testing.T) {
 		}
 		if len(seen) != 237 {
 			t.Errorf("walked %d items, want 237", len(seen))
+		}
+	})
+
+	// The plain text has no place for a link: the next page comes in the
+	// Link header (every format has it).
+	t.Run("text", func(t *testing.T) {
+		seen := map[string]bool{}
+		pages := 0
+		for path := "/feeds/all.txt?limit=60"; path != ""; pages++ {
+			r := e.get(path)
+			for _, block := range strings.Split(strings.TrimSpace(string(r.body)), "\n\n") {
+				title := strings.SplitN(block, "\n", 2)[0]
+				if seen[title] {
+					t.Errorf("item %q twice", title)
+				}
+				seen[title] = true
+			}
+			path = ""
+			if l := r.Header.Get("Link"); l != "" {
+				next, ok := strings.CutSuffix(strings.TrimPrefix(l, "<"), `>; rel="next"`)
+				if !ok || !strings.Contains(next, "/feeds/all.txt?") {
+					t.Fatalf("Link %q", l)
+				}
+				path = localPath(t, next)
+			}
+			if pages > 10 {
+				t.Fatal("too many pages")
+			}
+		}
+		if len(seen) != 237 || pages != 4 {
+			t.Errorf("walked %d items in %d pages, want 237 in 4", len(seen), pages)
 		}
 	})
 }

@@ -26,20 +26,27 @@ type doc struct {
 	items       []presented
 }
 
+// rendered is a document as render produces it.
+type rendered struct {
+	body    []byte
+	expires time.Time // zero: until the next change of the data
+	next    string    // absolute URL of the next page, or ""
+}
+
 // render produces the bytes of v. It is called once per change of the
 // content (see cache.go), never per request.
-func (s *Server) render(ctx context.Context, v *view) (body []byte, expires time.Time, err error) {
+func (s *Server) render(ctx context.Context, v *view) (rendered, error) {
 	switch v.kind {
 	case kindSourcesOPML:
 		b, err := s.renderSourcesOPML(ctx)
-		return b, time.Time{}, err
+		return rendered{body: b}, err
 	case kindFeedsOPML:
 		b, err := s.renderFeedsOPML()
-		return b, time.Time{}, err
+		return rendered{body: b}, err
 	}
 	pg, err := s.selectPage(ctx, v, s.now())
 	if err != nil {
-		return nil, time.Time{}, err
+		return rendered{}, err
 	}
 	d := &doc{
 		v:           v,
@@ -62,21 +69,22 @@ func (s *Server) render(ctx context.Context, v *view) (body []byte, expires time
 		np.before = pg.next
 		d.next = v.urlWith(s.base, v.format, np)
 	}
+	r := rendered{expires: pg.expires, next: d.next}
 	switch v.format {
 	case FormatAtom:
-		body, err = renderAtom(d)
+		r.body, err = renderAtom(d)
 	case FormatRSS:
-		body, err = renderRSS(d)
+		r.body, err = renderRSS(d)
 	case FormatJSON:
-		body, err = renderJSON(d)
+		r.body, err = renderJSON(d)
 	case FormatHTML:
-		body, err = s.renderHTML(d)
+		r.body, err = s.renderHTML(d)
 	case FormatText:
-		body = renderText(d)
+		r.body = renderText(d)
 	default:
 		err = fmt.Errorf("feeds: unknown format %d", v.format)
 	}
-	return body, pg.expires, err
+	return r, err
 }
 
 // renderText writes the teaser list as plain text, for newsletters:

@@ -348,6 +348,9 @@ func serveEntry(w http.ResponseWriter, r *http.Request, e *entry) {
 	h["Vary"] = hVary
 	h["Last-Modified"] = e.hLastMod
 	h["X-Content-Type-Options"] = hNoSniff
+	if e.hLink != nil {
+		h["Link"] = e.hLink
+	}
 	gz := e.gz != nil && acceptsGzip(r.Header["Accept-Encoding"])
 	if gz {
 		h["Etag"] = e.hETagGz
@@ -434,21 +437,27 @@ func qNonZero(params string) bool {
 
 // Export writes the document the server would serve for target ("all",
 // "land/he" or an output's name) in format f with query parameters q:
-// the same bytes as over HTTP.
-func (s *Server) Export(ctx context.Context, w io.Writer, target string, f Format, q url.Values) error {
+// the same bytes as over HTTP. next is the paging cursor of the next
+// page (the before parameter of its link), "" on the last page.
+func (s *Server) Export(ctx context.Context, w io.Writer, target string, f Format, q url.Values) (next string, err error) {
 	v, err := s.feedView(strings.TrimSuffix(strings.TrimPrefix(target, "/"), "/"), f)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if v.params, err = parseParams(q); err != nil {
-		return err
+		return "", err
 	}
 	e, err := s.lookup(ctx, v)
 	if err != nil {
-		return err
+		return "", err
+	}
+	if e.next != "" {
+		if u, err := url.Parse(e.next); err == nil {
+			next = u.Query().Get("before")
+		}
 	}
 	_, err = w.Write(e.body)
-	return err
+	return next, err
 }
 
 // HTTPServer wraps h with the timeouts and limits a public server needs.

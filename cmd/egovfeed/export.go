@@ -44,7 +44,12 @@ func setupExport(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		defer srv.Close()
-		err = srv.Export(ctx, e.stdout, *output, f, q)
+		next, err := srv.Export(ctx, e.stdout, *output, f, q)
+		if err == nil && next != "" {
+			// The document is all stdout carries; where the next page
+			// starts goes to stderr, as the Link header does over HTTP.
+			fmt.Fprintf(e.stderr, "egovfeed export: more entries: add -before %s\n", next)
+		}
 		switch {
 		case errors.Is(err, feeds.ErrUnknownFeed):
 			return &exitError{code: 2, err: fmt.Errorf("-output %q: no such feed (all, land/he … land/bund, or an output name)", *output)}

@@ -68,3 +68,28 @@ func TestExport(t *testing.T) {
 		}
 	}
 }
+
+// TestExportPaging: stdout carries only the document, so export says on
+// stderr where the next page starts.
+func TestExportPaging(t *testing.T) {
+	const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+<item><title>Eins</title><link>https://t.example/1</link><guid>1</guid><pubDate>Mon, 03 Feb 2025 10:00:00 +0100</pubDate></item>
+<item><title>Zwei</title><link>https://t.example/2</link><guid>2</guid><pubDate>Sun, 02 Feb 2025 10:00:00 +0100</pubDate></item>
+<item><title>Drei</title><link>https://t.example/3</link><guid>3</guid><pubDate>Sat, 01 Feb 2025 10:00:00 +0100</pubDate></item>
+</channel></rss>`
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(feed)) }))
+	defer origin.Close()
+	cfgPath := writeConfig(t, fmt.Sprintf("  - name: good\n    url: %s/feed\n", origin.URL))
+	if code, out, errs := runCmd(t, "fetch", "-config", cfgPath); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+	code, out, errs := runCmd(t, "export", "-config", cfgPath, "-format", "text", "-limit", "2")
+	_, cursor, ok := strings.Cut(strings.TrimSpace(errs), "add -before ")
+	if code != 0 || !ok || strings.Count(out, " mehr... ") != 2 {
+		t.Fatalf("first page: exit %d, stderr %q, stdout:\n%s", code, errs, out)
+	}
+	code, out, errs = runCmd(t, "export", "-config", cfgPath, "-format", "text", "-limit", "2", "-before", cursor)
+	if code != 0 || errs != "" || !strings.Contains(out, "Drei") || strings.Count(out, " mehr... ") != 1 {
+		t.Errorf("last page: exit %d, stderr %q, stdout:\n%s", code, errs, out)
+	}
+}

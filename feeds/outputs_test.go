@@ -128,3 +128,28 @@ func TestCuratedOutputs(t *testing.T) {
 		}
 	})
 }
+
+// A curated output selecting sources keeps a story when another source's
+// report of it becomes the shown one, as a Land feed does: entries do not
+// vanish from a subscription because a better report arrived.
+func TestSourcesOutputKeepsAStoryWhenAnotherReportIsShown(t *testing.T) {
+	e := newTestEnv(t, filterOutputs)
+	e.save("Bundesministerium des Innern",
+		storage.NewItem{GUID: "b", Title: "Neues Portal", Teaser: "Text", Link: "https://example.org/x", Published: at(0)})
+	before := parseAtom(t, e.get("/feeds/nur-bmi.atom").body)
+	if len(before.Entries) != 1 {
+		t.Fatalf("nur-bmi.atom: %d entries", len(before.Entries))
+	}
+	// Hessen's report of the same link is earlier: it becomes the shown one.
+	e.save("Hessen – Meldungen",
+		storage.NewItem{GUID: "h", Title: "Neues Portal in Hessen", Teaser: "Text", Link: "https://example.org/x", Published: at(-time.Hour),
+			Lands: []storage.LandTag{{Land: "DE-HE", Rule: "source"}}})
+	all := parseAtom(t, e.get("/feeds/all.atom").body)
+	if len(all.Entries) != 1 || all.Entries[0].Title != "Hessen: Neues Portal in Hessen" {
+		t.Fatalf("all.atom: %+v, want Hessen's report shown", all.Entries)
+	}
+	after := parseAtom(t, e.get("/feeds/nur-bmi.atom").body)
+	if len(after.Entries) != 1 || after.Entries[0].ID != before.Entries[0].ID {
+		t.Errorf("nur-bmi.atom after Hessen's report: %+v, want the entry %s", after.Entries, before.Entries[0].ID)
+	}
+}

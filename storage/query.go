@@ -70,7 +70,7 @@ func (it *Item) StoryID() int64 {
 // Query selects items, newest published first.
 type Query struct {
 	Lands   []string // any of these; empty: all
-	Sources []string // source names, any of these; empty: all
+	Sources []string // source names, any of these (a story: any of its reports); empty: all
 	Since   time.Time
 	Before  *Cursor // only items strictly older than this position
 	Limit   int
@@ -121,7 +121,13 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 		}
 	}
 	if len(q.Sources) > 0 {
-		where = append(where, "s.name IN ("+placeholders(len(q.Sources))+")")
+		// Likewise a story is in a selection of sources when any of its
+		// reports is from one of them.
+		if q.WithDuplicates {
+			where = append(where, "s.name IN ("+placeholders(len(q.Sources))+")")
+		} else {
+			where = append(where, "coalesce(i.cluster_id, i.id) IN (SELECT coalesce(m.cluster_id, m.id) FROM items m JOIN sources ms ON ms.id = m.source_id WHERE ms.name IN ("+placeholders(len(q.Sources))+"))")
+		}
 		for _, n := range q.Sources {
 			args = append(args, n)
 		}

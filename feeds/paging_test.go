@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,16 +219,17 @@ func TestSinceAndLimit(t *testing.T) {
 	if n := count("/feeds/all.atom?limit=1000"); n != 100 {
 		t.Errorf("limit=1000: %d entries, want all 100", n)
 	}
-	// Strictly newer than since: 10 hours back leaves hours 0…9, two items each.
-	since := testNow.Add(-10 * time.Hour).Format(time.RFC3339)
-	if n := count("/feeds/all.atom?limit=1000&since=" + since); n != 20 {
-		t.Errorf("since=%s: %d entries, want 20", since, n)
+	// since counts from when egovfeed stored an entry, not from its date
+	// (TestSinceIsWhatIsNew): all 100 were stored at testNow.
+	before := testNow.Add(-time.Millisecond).Format(time.RFC3339Nano)
+	if n := count("/feeds/all.atom?limit=1000&since=" + before); n != 100 {
+		t.Errorf("since=%s: %d entries, want 100", before, n)
 	}
-	// A date means from its midnight in Europe/Berlin on, that midnight
-	// included (date-only items sit there): 2025-02-14 00:00 CET is
-	// 2025-02-13 23:00 UTC, 13 hours before testNow, so hours 0…13.
-	if n := count("/feeds/all.atom?limit=1000&since=2025-02-14"); n != 28 {
-		t.Errorf("since=2025-02-14: %d entries, want 28", n)
+	if n := count("/feeds/all.atom?limit=1000&since=" + testNow.Format(time.RFC3339)); n != 0 {
+		t.Errorf("since=%s (the time they were stored): %d entries, want 0", testNow.Format(time.RFC3339), n)
+	}
+	if n := count("/feeds/all.atom?limit=1000&since=2025-02-14"); n != 100 {
+		t.Errorf("since=2025-02-14: %d entries, want 100", n)
 	}
 	f := parseAtom(t, e.get("/feeds/all.atom?since=2025-02-14&limit=10").body)
 	next := f.link("next")
@@ -307,5 +309,80 @@ func TestLandFeedKeepsAStoryWhenAnotherReportIsShown(t *testing.T) {
 	}
 	if n := len(parseAtom(t, e.get("/feeds/all.atom").body).Entries); n != 1 {
 		t.Errorf("all.atom: %d entries, want 1", n)
+	}
+}
+
+// TestSinceIsWhatIsNew: a newsletter pulling "what is new since my last
+// pull" gets every entry egovfeed added after it, including one its source
+// dated before the pull, and nothing it already had.
+func TestSinceIsWhatIsNew(t *testing.T) {
+	e := newTestEnv(t, "\noutputs:\n  - name: bmi\n    sources: [Bundesministerium des Innern]\n")
+	item := func(guid, title, link string, published time.Time, lands ...string) storage.NewItem {
+		it := storage.NewItem{GUID: guid, Title: title, Teaser: "Text zu " + title + ".", Link: link, Published: published}
+		for _, l := range lands {
+			it.Lands = append(it.Lands, storage.LandTag{Land: l, Rule: "test"})
+		}
+		return it
+	}
+	titles := func(path string) []string {
+		var out []string
+		for _, en := range parseAtom(t, e.get(path).body).Entries {
+			out = append(out, en.Title)
+		}
+		slices.Sort(out)
+		return out
+	}
+	// Before the pull: a news site's report (no Land) and a Hessen item.
+	e.save("eGovernment Computing", item("n1", "Portal startet", "https://example.org/portal", at(-3*time.Hour)))
+	e.save("Hessen – Meldungen", item("h1", "Alte Meldung", "https://www.hessen.de/alt", at(-2*time.Hour), "DE-HE"))
+	pull := e.clock.Now().Add(time.Minute)
+
+	// After the pull: an item dated an hour before it (the source was
+	// fetched late), a new one, and two more reports of stories already
+	// known.
+	e.clock.Add(5 * time.Minute)
+	e.save("Hessen – Meldungen",
+		item("h2", "Spät geholt", "https://www.hessen.de/spaet", pull.Add(-time.Hour), "DE-HE"),
+		item("h3", "Neu", "https://www.hessen.de/neu", e.clock.Now(), "DE-HE"),
+		item("h4", "Portal startet in Hessen", "https://example.org/portal", at(-time.Hour), "DE-HE"))
+	e.save("Bundesministerium des Innern", item("b1", "Alte Meldung", "https://www.hessen.de/alt", at(-time.Hour), "DE"))
+
+	since := "?limit=1000&since=" + pull.Format(time.RFC3339Nano)
+	if got, want := titles("/feeds/all.atom"+since), []string{"Hessen: Neu", "Hessen: Spät geholt"}; !slices.Equal(got, want) {
+		t.Errorf("all since the pull: %q, want %q (stories known before it are not new)", got, want)
+	}
+	// The news site's story entered the Hessen feed with Hessen's report,
+	// after the pull: new there. The old Hessen item is not.
+	if got, want := titles("/feeds/land/he.atom"+since), []string{"Hessen: Neu", "Hessen: Portal startet in Hessen", "Hessen: Spät geholt"}; !slices.Equal(got, want) {
+		t.Errorf("Hessen since the pull: %q, want %q", got, want)
+	}
+	// The BMI's report made the old Hessen story part of the BMI output.
+	if got := titles("/feeds/bmi.atom" + since); len(got) != 1 {
+		t.Errorf("bmi since the pull: %q, want the one story the BMI's report brought in", got)
+	}
+	// A day: from its midnight on.
+	if got := titles("/feeds/all.atom?limit=1000&since=" + testNow.Format("2006-01-02")); len(got) != 4 {
+		t.Errorf("since today: %q, want all 4 stories", got)
+	}
+	// Paging keeps the selection: one entry per page, each once.
+	seen := map[string]bool{}
+	for path := "/feeds/land/he.atom?limit=1&since=" + pull.Format(time.RFC3339Nano); path != ""; {
+		f := parseAtom(t, e.get(path).body)
+		for _, en := range f.Entries {
+			if seen[en.ID] {
+				t.Errorf("entry %s twice", en.ID)
+			}
+			seen[en.ID] = true
+		}
+		path = ""
+		if next := f.link("next"); next != "" {
+			path = localPath(t, next)
+		}
+		if len(seen) > 10 {
+			t.Fatal("paging does not end")
+		}
+	}
+	if len(seen) != 3 {
+		t.Errorf("paged through %d entries, want 3", len(seen))
 	}
 }

@@ -29,7 +29,10 @@ const scanPage = 200
 // limit is read to know whether a next page exists.
 func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, error) {
 	limit := v.limit()
-	q := storage.Query{Since: v.params.since, Before: v.params.before}
+	// since asks what is new: entries added after it, not entries dated
+	// after it (an item dated before a newsletter's last pull but fetched
+	// after it is new to that newsletter). max_age below is about dates.
+	q := storage.Query{AddedSince: v.params.since, Before: v.params.before}
 	var f *outputFilter
 	switch v.kind {
 	case kindLand:

@@ -162,9 +162,8 @@ func parseSince(v string) (time.Time, error) {
 		return t.UTC(), nil
 	}
 	if t, err := time.ParseInLocation("2006-01-02", v, berlin); err == nil {
-		// A date includes its own day: items dated by day alone are
-		// stored at its midnight, and since is exclusive (published
-		// times are whole milliseconds).
+		// A date includes its own day from its midnight on, and since
+		// is exclusive (stored times are whole milliseconds).
 		return t.Add(-time.Millisecond).UTC(), nil
 	}
 	return time.Time{}, fmt.Errorf("%w: since must be RFC 3339 (2025-02-13T10:00:00Z) or a date (2025-02-13)", errBadParam)

@@ -69,11 +69,16 @@ func (it *Item) StoryID() int64 {
 
 // Query selects items, newest published first.
 type Query struct {
-	Lands   []string // any of these; empty: all
-	Sources []string // source names, any of these (a story: any of its reports); empty: all
-	Since   time.Time
-	Before  *Cursor // only items strictly older than this position
-	Limit   int
+	Lands   []string  // any of these; empty: all
+	Sources []string  // source names, any of these (a story: any of its reports); empty: all
+	Since   time.Time // published after this (an entry: its story's date)
+	// AddedSince selects entries new to the selection after this instant:
+	// stories whose first report in it (the first with one of Lands, and
+	// the first from one of Sources) was stored after it, whatever date
+	// its source gave it. With duplicates, items stored after it.
+	AddedSince time.Time
+	Before     *Cursor // only items strictly older than this position
+	Limit      int
 	// WithDuplicates includes cluster members that are not primary.
 	WithDuplicates bool
 }
@@ -139,6 +144,15 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 		where = append(where, "i.entry_published > ?")
 		args = append(args, toMillis(q.Since))
 	}
+	var with string
+	if !q.AddedSince.IsZero() {
+		w, a, cte, cteArgs, err := s.addedSince(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		// The WITH clause comes first in the statement, its parameters too.
+		where, args, with = append(where, w), append(append(cteArgs, args...), a...), cte
+	}
 	if q.Before != nil {
 		// The first term is redundant but lets SQLite seek in the index
 		// instead of scanning it from the top for every page.
@@ -146,7 +160,7 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 		b := toMillis(q.Before.Published)
 		args = append(args, b, b, b, q.Before.ID)
 	}
-	sqlText := "SELECT " + itemColumns + " FROM " + from
+	sqlText := with + "SELECT " + itemColumns + " FROM " + from
 	if len(where) > 0 {
 		sqlText += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -179,6 +193,62 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 		}
 	}
 	return items, nil
+}
+
+// freshPlanMax is how many items stored after AddedSince a query may
+// start from. Beyond it the newest entries are read in order and each
+// is checked instead: a since far back would otherwise gather and sort
+// most of the database for one page.
+var freshPlanMax = 2000
+
+// addedSince returns the condition of q.AddedSince for Items, its SQL
+// and arguments, and a WITH clause to put before the query ("" if none)
+// with its arguments.
+func (s *Store) addedSince(ctx context.Context, q Query) (cond string, args []any, with string, withArgs []any, err error) {
+	t := toMillis(q.AddedSince)
+	if q.WithDuplicates {
+		return "i.first_seen > ?", []any{t}, "", nil, nil
+	}
+	// New since t: no report of the story that counts for the selection
+	// was stored at or before t. A report counts when it has one of the
+	// Lands, or is from one of the Sources; with both, the story entered
+	// the selection when the later of the two first happened.
+	older := func(extra string) string {
+		return "NOT EXISTS (SELECT 1 FROM items o WHERE (o.id = coalesce(i.cluster_id, i.id) OR o.cluster_id = coalesce(i.cluster_id, i.id)) AND o.first_seen <= ?" + extra + ")"
+	}
+	var conds []string
+	if len(q.Lands) > 0 {
+		conds = append(conds, older(" AND o.id IN (SELECT item_id FROM item_lands WHERE land IN ("+placeholders(len(q.Lands))+"))"))
+		args = append(args, t)
+		for _, l := range q.Lands {
+			args = append(args, l)
+		}
+	}
+	if len(q.Sources) > 0 {
+		conds = append(conds, older(" AND o.source_id IN (SELECT id FROM sources WHERE name IN ("+placeholders(len(q.Sources))+"))"))
+		args = append(args, t)
+		for _, n := range q.Sources {
+			args = append(args, n)
+		}
+	}
+	if len(conds) == 0 {
+		conds = append(conds, older(""))
+		args = append(args, t)
+	}
+	cond = "(" + strings.Join(conds, " OR ") + ")"
+	// Usually few items are that new: then the query starts from them
+	// (their stories' shown reports, found by id) instead of reading
+	// every entry newer in date.
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM items WHERE first_seen > ? LIMIT ?)`, t, freshPlanMax+1).Scan(&n); err != nil {
+		return "", nil, "", nil, fmt.Errorf("storage: query items: %w", err)
+	}
+	if n <= freshPlanMax {
+		with = "WITH fresh(story) AS (SELECT coalesce(cluster_id, id) FROM items WHERE first_seen > ?) "
+		withArgs = []any{t}
+		cond += " AND i.id IN (SELECT story FROM fresh UNION SELECT m.id FROM items m WHERE m.cluster_id IS NOT NULL AND m.cluster_id IN (SELECT story FROM fresh))"
+	}
+	return cond, args, with, withArgs, nil
 }
 
 // loadRelated fills Related of cluster primaries with the other members,

@@ -16,7 +16,7 @@ import (
 func setupExport(fs *flag.FlagSet) func(context.Context, *env) error {
 	output := fs.String("output", "all", "all, land/CODE (land/he, land/bund, …) or the name of a configured output")
 	format := fs.String("format", "atom", "atom, rss, json, html or text")
-	since := fs.String("since", "", "only items newer than this: RFC 3339 or YYYY-MM-DD (midnight, Europe/Berlin)")
+	since := fs.String("since", "", "only entries added after this: RFC 3339 or YYYY-MM-DD (midnight, Europe/Berlin)")
 	before := fs.String("before", "", "paging cursor, as in a feed's next link")
 	limit := fs.Int("limit", 0, "number of items, 1 to 1000 (default: the output's limit, else 50)")
 	return func(ctx context.Context, e *env) error {

@@ -93,7 +93,14 @@ func (a *Aggregator) maintain(ctx context.Context) {
 		return
 	}
 	n, err := a.store.Prune(ctx, now.Add(-a.cfg.Retention))
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Stopped, not failed: serve is shutting down (a SIGTERM soon
+		// after start-up cancels the first run), and the transaction
+		// was rolled back; the next start prunes again.
+		a.log.Debug("retention stopped", "error", err)
+		return
+	case err != nil:
 		a.log.Error("retention failed", "error", err)
 		return
 	}

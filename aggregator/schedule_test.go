@@ -1,7 +1,11 @@
 package aggregator_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,6 +40,48 @@ func TestRunFetchesAtStartAndStops(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return within 10 s of cancellation")
 	}
+}
+
+// TestStopRightAfterStartIsNoError: a SIGTERM just after serve starts
+// cancels the start-up retention run; a stop is not a failure, so nothing
+// is logged at error level (an operator's alerting keys on it).
+func TestStopRightAfterStartIsNoError(t *testing.T) {
+	_, u := serveFile(t, "rss2.xml", "")
+	h := newHarness(t, func(c *config.Config) { c.Retention = time.Hour }, src("S", u, ""))
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	agg, err := aggregator.New(context.Background(), h.cfg, h.store, aggregator.Options{Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // stopped before the first retention run gets to the database
+	if err := agg.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); strings.Contains(out, "level=ERROR") || strings.Contains(out, "level=WARN") {
+		t.Errorf("a stop was logged as a failure:\n%s", out)
+	} else if !strings.Contains(out, `level=DEBUG msg="retention stopped"`) {
+		t.Errorf("the cancelled retention run is not logged at debug level:\n%s", out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer for a logger written from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestNextRun(t *testing.T) {

@@ -56,7 +56,7 @@ func printResults(e *env, results []aggregator.Result, took time.Duration) int {
 		case r.Skipped:
 			status = "skipped"
 			if !r.RetryAfter.IsZero() {
-				status = "backoff until " + r.RetryAfter.Local().Format("02.01. 15:04")
+				status = "backoff until " + berlinTime(r.RetryAfter)
 			}
 			if r.LastError != "" {
 				failed++

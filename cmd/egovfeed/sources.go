@@ -8,8 +8,13 @@ import (
 	"time"
 
 	"github.com/egovfeed/egovfeed/aggregator"
-	"github.com/egovfeed/egovfeed/config"
+	"github.com/egovfeed/egovfeed/aggregator/normalize"
+	"github.com/egovfeed/egovfeed/storage"
 )
+
+// notYetRun is the next run of a configured source that serve or fetch has
+// never registered: whichever starts first fetches it at once.
+const notYetRun = "when serve or fetch starts"
 
 func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
@@ -24,30 +29,54 @@ func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		now := time.Now()
-		configured := map[string]config.Source{}
-		for _, s := range cfg.Sources {
-			configured[s.URL] = s
+		stored := map[string]storage.Source{}
+		for _, s := range srcs {
+			stored[s.URL] = s
 		}
+		now := time.Now()
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tLAND\tLAST FETCH\tSTATUS\tITEMS\tFAILURES\tNEXT RUN\tERROR")
-		for _, s := range srcs {
-			last, status, nextRun := "never", "-", "-"
+		row := func(name, land string, s storage.Source, nextRun string) {
+			last, status := "never", "-"
 			if !s.LastFetchAt.IsZero() {
-				last = s.LastFetchAt.Local().Format("2006-01-02 15:04")
+				last = berlinTime(s.LastFetchAt)
 				status = fmt.Sprint(s.LastStatus)
 			}
-			if c, ok := configured[s.URL]; !ok {
-				nextRun = "not configured"
-			} else if t := aggregator.NextRun(cfg.EffectiveSchedule(c), s.LastFetchAt, s.RetryAfter, now); !t.IsZero() {
-				nextRun = t.Local().Format("2006-01-02 15:04")
-			}
-			land := s.Land
 			if land == "" {
 				land = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.Name, land, last, status, s.Items, s.ConsecutiveFailures, nextRun, s.LastError)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", name, land, last, status, s.Items, s.ConsecutiveFailures, nextRun, s.LastError)
+		}
+		// Configured sources first, in the configuration's order, with
+		// their configured name and Land: a source added since the last
+		// serve or fetch has no row yet but is listed all the same.
+		for _, c := range cfg.Sources {
+			s, ok := stored[c.URL]
+			delete(stored, c.URL)
+			if !ok {
+				row(c.Name, c.Land, storage.Source{}, notYetRun)
+				continue
+			}
+			nextRun := "-"
+			if t := aggregator.NextRun(cfg.EffectiveSchedule(c), s.LastFetchAt, s.RetryAfter, now); !t.IsZero() {
+				nextRun = berlinTime(t)
+			}
+			row(c.Name, c.Land, s, nextRun)
+		}
+		// Then the stored sources no longer configured: their items stay
+		// until retention removes them.
+		for _, s := range srcs {
+			if _, ok := stored[s.URL]; ok {
+				row(s.Name, s.Land, s, "not configured")
+			}
 		}
 		return tw.Flush()
 	}
+}
+
+// berlinTime formats t in Europe/Berlin, the zone schedules are read in,
+// with the zone's abbreviation (CET or CEST): the host's zone would show
+// a "0 6 * * *" schedule at 05:00 on a UTC machine.
+func berlinTime(t time.Time) string {
+	return t.In(normalize.Berlin).Format("2006-01-02 15:04 MST")
 }

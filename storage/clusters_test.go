@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -271,5 +272,40 @@ func TestConcurrentFirstOpen(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestItemByEntryKey: an entry key names the item the entry shows, which
+// need not be the item with that key: the official report that joined a
+// story later is shown under the first report's key, and a split-off
+// report under its key with "-split".
+func TestItemByEntryKey(t *testing.T) {
+	e := newClusterEnv(t)
+	e.save(1, "n1", "https://x.example/a")
+	e.save(0, "o1", "https://x.example/a") // official: shown from now on
+	e.save(2, "n2", "https://x.example/a")
+	first := storage.ItemKey(e.urls[1], "n1")
+	if err := e.st.Split(context.Background(), e.id(1, "n1"), e.now); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, entryKey string
+		want           int64 // 0: not found
+	}{
+		{"the story keeps the first report's key, shown by the official one", first, e.id(0, "o1")},
+		{"the split-off first report", first + "-split", e.id(1, "n1")},
+		{"a member's own key is no entry", storage.ItemKey(e.urls[2], "n2"), 0},
+		{"unknown", "0123", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			it, err := e.st.ItemByEntryKey(context.Background(), tt.entryKey)
+			switch {
+			case tt.want == 0 && !errors.Is(err, storage.ErrNotFound):
+				t.Errorf("item %d, error %v; want ErrNotFound", it.ID, err)
+			case tt.want != 0 && (err != nil || it.ID != tt.want):
+				t.Errorf("item %d, error %v; want item %d", it.ID, err, tt.want)
+			}
+		})
 	}
 }

@@ -345,6 +345,17 @@ func (s *Store) ItemByKey(ctx context.Context, key string) (Item, error) {
 	return s.itemWhere(ctx, "i.key = ?", key)
 }
 
+// ItemByEntryKey returns the item a feed entry shows: the visible member
+// of the cluster whose entry key is key. An entry key is the key of the
+// story's first report, or that key with "-split" for a report an editor
+// split off, so it need not name the item it shows (an official report
+// that joined later is shown under the first report's key). It scans the
+// items (entry keys are not indexed): it is meant for editors' commands,
+// not for serving.
+func (s *Store) ItemByEntryKey(ctx context.Context, key string) (Item, error) {
+	return s.itemWhere(ctx, "i.entry_key = ? AND i.visible = 1", key)
+}
+
 // ItemByID returns one item by its row id.
 func (s *Store) ItemByID(ctx context.Context, id int64) (Item, error) {
 	return s.itemWhere(ctx, "i.id = ?", id)

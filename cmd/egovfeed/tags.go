@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/egovfeed/egovfeed/storage"
@@ -30,7 +31,7 @@ func setupRetag(fs *flag.FlagSet) func(context.Context, *env) error {
 func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
 		if len(e.args) != 1 {
-			return &exitError{code: 2, err: errors.New("usage: egovfeed explain ITEM-ID (the item's key or numeric id)")}
+			return &exitError{code: 2, err: errors.New("usage: egovfeed explain ITEM-ID (a feed entry's id, the item's key or its numeric id)")}
 		}
 		_, store, err := openStore(ctx, e)
 		if err != nil {
@@ -54,12 +55,42 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 	}
 }
 
-// lookupItem accepts an item's public key or its numeric id.
+// lookupItem resolves an ITEM-ID: a feed entry's id, an item's key or its
+// numeric id.
+//
+// An entry id (tag:HOST,2026:item/KEY, as in every republished feed) names
+// a story, not one report: KEY is the cluster's entry key, the key of the
+// story's first report ("-split" appended for a report an editor split
+// off). It resolves to the item the entry shows, which is the report an
+// editor sees in the feed, though it may be another one than the item
+// whose key the entry carries (an official report that joined later is
+// shown under the first report's key). A bare key is an item's key, as
+// explain prints it; a key no item has is tried as an entry key, so the
+// KEY of an entry id works alone too.
 func lookupItem(ctx context.Context, store *storage.Store, ref string) (storage.Item, error) {
+	if strings.HasPrefix(ref, "tag:") {
+		i := strings.LastIndex(ref, ":item/")
+		if i < 0 {
+			return storage.Item{}, fmt.Errorf("%s is not a feed entry's id (tag:HOST,2026:item/KEY)", ref)
+		}
+		key := ref[strings.LastIndex(ref, "/")+1:]
+		it, err := store.ItemByEntryKey(ctx, key)
+		if errors.Is(err, storage.ErrNotFound) {
+			return it, fmt.Errorf("entry %s not found (no item is shown under key %s): %w", ref, key, storage.ErrNotFound)
+		}
+		return it, err
+	}
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		if it, err := store.ItemByID(ctx, id); err == nil || !errors.Is(err, storage.ErrNotFound) {
 			return it, err
 		}
 	}
-	return store.ItemByKey(ctx, ref)
+	it, err := store.ItemByKey(ctx, ref)
+	if errors.Is(err, storage.ErrNotFound) {
+		if it, err := store.ItemByEntryKey(ctx, ref); err == nil || !errors.Is(err, storage.ErrNotFound) {
+			return it, err
+		}
+		return it, fmt.Errorf("item %s not found (neither a numeric id, an item's key nor an entry's key): %w", ref, storage.ErrNotFound)
+	}
+	return it, err
 }

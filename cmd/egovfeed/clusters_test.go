@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+const (
+	newsRSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><link>https://n.example/</link>
+<item><title>Kassel: Neues Portal</title><link>https://t.example/1</link><guid>n1</guid><description>Erster Bericht.</description></item>
+<item><title>Fulda: Neue Sprechstunde</title><link>https://t.example/2</link><guid>n2</guid><description>Anderes.</description></item>
+</channel></rss>`
+	officialRSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>A</title><link>https://a.example/</link>
+<item><title>Kassel: Portal freigeschaltet</title><link>https://t.example/1</link><guid>a1</guid><description>Amtlich.</description></item>
+</channel></rss>`
+)
+
+// TestItemIDs: explain, split and merge take a feed entry's full id, an
+// item's key or its numeric id. A story reported first by a news site and
+// then by an official source (shown from then on) keeps the news item's
+// key as its entry key; its entry id names the official report it shows.
+func TestItemIDs(t *testing.T) {
+	news := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(newsRSS)) }))
+	defer news.Close()
+	official := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(officialRSS)) }))
+	defer official.Close()
+	cfgPath := writeConfig(t, fmt.Sprintf("  - name: news\n    url: %s/feed\n", news.URL))
+	if code, out, errs := runCmd(t, "fetch", "-config", cfgPath); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+	f, err := os.OpenFile(cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "  - name: amt\n    url: %s/feed\n    land: DE-HE\n", official.URL)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCmd(t, "fetch", "-config", cfgPath); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+
+	n1 := storage.ItemKey(news.URL+"/feed", "n1")
+	n2 := storage.ItemKey(news.URL+"/feed", "n2")
+	a1 := storage.ItemKey(official.URL+"/feed", "a1")
+	ids := entryIDs(t, cfgPath)
+	story, lone := ids[n1], ids[n2]
+	if len(ids) != 2 || story == "" || lone == "" {
+		t.Fatalf("entry ids %v, want the story under %s and the lone item under %s", ids, n1, n2)
+	}
+
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  []string
+	}{
+		{"explain an entry id: the item it shows", []string{"explain", story}, 0, []string{"key " + a1, "source: amt"}},
+		{"explain an item key", []string{"explain", n1}, 0, []string{"key " + n1, "source: news"}},
+		{"explain a numeric id", []string{"explain", "2"}, 0, []string{"key " + n2}},
+		{"explain an unknown entry", []string{"explain", "tag:127.0.0.1,2026:item/0123"}, 1, []string{"not found"}},
+		{"explain a feed's id", []string{"explain", "tag:127.0.0.1,2026:feed/all"}, 1, []string{"not a feed entry's id"}},
+		{"split by key", []string{"split", n1}, 0, []string{"is now an entry of its own"}},
+		{"the split item's entry id", []string{"explain", "tag:127.0.0.1,2026:item/" + n1 + "-split"}, 0, []string{"key " + n1, "source: news"}},
+		{"the split item's entry key alone", []string{"explain", n1 + "-split"}, 0, []string{"key " + n1}},
+		{"the story keeps its entry id", []string{"explain", story}, 0, []string{"key " + a1}},
+		{"merge by entry ids", []string{"merge", story, lone}, 0, []string{"joined the cluster"}},
+		{"merged: the item's own entry is gone", []string{"explain", lone}, 1, []string{"not found"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{tt.args[0], "-config", cfgPath}, tt.args[1:]...)
+			code, out, errs := runCmd(t, args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errs)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out+errs, w) {
+					t.Errorf("output lacks %q\nstdout: %s\nstderr: %s", w, out, errs)
+				}
+			}
+		})
+	}
+	if ids := entryIDs(t, cfgPath); len(ids) != 2 || ids[n1+"-split"] == "" || ids[n1] != story {
+		t.Errorf("entries after split and merge: %v, want the story and the split item", ids)
+	}
+}
+
+var atomEntryID = regexp.MustCompile(`<entry>\s*<id>(tag:[^<]*:item/([^<]*))</id>`)
+
+// entryIDs returns the ids of the entries of all.atom by their key.
+func entryIDs(t *testing.T, cfgPath string) map[string]string {
+	t.Helper()
+	code, out, errs := runCmd(t, "export", "-config", cfgPath, "-format", "atom")
+	if code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	ids := map[string]string{}
+	for _, m := range atomEntryID.FindAllStringSubmatch(out, -1) {
+		ids[m[2]] = m[1]
+	}
+	return ids
+}

@@ -196,7 +196,9 @@ func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
 }
 
 // Merge puts b, with its whole cluster, into a's cluster; the decision
-// survives re-fetches and rebuilds.
+// survives re-fetches and rebuilds. When a and b are in one cluster
+// already (or are one item) it changes nothing and returns ErrSameCluster,
+// so an editor learns the merge had no effect.
 func (s *Store) Merge(ctx context.Context, a, b int64, now time.Time) error {
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
 		ra, err := clusterOf(ctx, tx, a)
@@ -211,7 +213,7 @@ func (s *Store) Merge(ctx context.Context, a, b int64, now time.Time) error {
 			return ErrNotFound
 		}
 		if ra.root == rb.root {
-			return nil
+			return ErrSameCluster
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = ?,
 			cluster_layer = CASE WHEN id = ? THEN ? ELSE cluster_layer END, cluster_score = CASE WHEN id = ? THEN 1 ELSE cluster_score END

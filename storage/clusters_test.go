@@ -309,3 +309,42 @@ func TestItemByEntryKey(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeWithinOneCluster: merging an item with itself or with a member
+// of its own cluster changes nothing and says so.
+func TestMergeWithinOneCluster(t *testing.T) {
+	e := newClusterEnv(t)
+	e.save(1, "a", "https://x.example/a")
+	e.save(2, "a2", "https://x.example/a", "b", "https://x.example/b")
+	tests := []struct {
+		name string
+		a, b int64
+	}{
+		{"itself", e.id(1, "a"), e.id(1, "a")},
+		{"a member of its cluster", e.id(1, "a"), e.id(2, "a2")},
+		{"the other way round", e.id(2, "a2"), e.id(1, "a")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, err := e.st.ItemByID(context.Background(), tt.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.st.Merge(context.Background(), tt.a, tt.b, e.now); !errors.Is(err, storage.ErrSameCluster) {
+				t.Errorf("Merge(%d, %d) = %v, want ErrSameCluster", tt.a, tt.b, err)
+			}
+			after, err := e.st.ItemByID(context.Background(), tt.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.ClusterLayer != before.ClusterLayer || after.ClusterID != before.ClusterID {
+				t.Errorf("item %d changed: cluster %d (%s) → %d (%s)", tt.b, before.ClusterID, before.ClusterLayer, after.ClusterID, after.ClusterLayer)
+			}
+		})
+	}
+	// A real merge still works.
+	if err := e.st.Merge(context.Background(), e.id(1, "a"), e.id(2, "b"), e.now); err != nil {
+		t.Fatal(err)
+	}
+	e.check("after merge")
+}

@@ -30,6 +30,10 @@ var migrationFS embed.FS
 // ErrNotFound is returned when a requested row does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrSameCluster is returned by Merge when both items are in one cluster
+// already: there is nothing to merge.
+var ErrSameCluster = errors.New("already in one cluster")
+
 // Store is the database. It is safe for concurrent use.
 type Store struct {
 	path string

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"time"
+
+	"github.com/egovfeed/egovfeed/storage"
 )
 
 func setupDedup(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -69,10 +71,21 @@ func setupMerge(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		if err := a.store.Merge(ctx, x.ID, y.ID, time.Now()); err != nil {
+		if x.ID == y.ID {
+			// Not a no-op to report as success: the editor meant two
+			// reports and named one twice (an entry id and a key of
+			// the same item, say).
+			return fmt.Errorf("merge: %s and %s are both item %d (%s): name two different items", e.args[0], e.args[1], x.ID, x.Title)
+		}
+		err = a.store.Merge(ctx, x.ID, y.ID, time.Now())
+		if errors.Is(err, storage.ErrSameCluster) {
+			fmt.Fprintf(e.stdout, "items %d and %d are in one cluster already: nothing changed\n", x.ID, y.ID)
+			return nil
+		}
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "item %d joined the cluster of item %d\n", y.ID, x.ID)
+		fmt.Fprintf(e.stdout, "item %d (%s) joined the cluster of item %d (%s)\n", y.ID, y.Title, x.ID, x.Title)
 		return nil
 	}
 }

@@ -67,12 +67,16 @@ func TestItemIDs(t *testing.T) {
 		{"explain a numeric id", []string{"explain", "2"}, 0, []string{"key " + n2}},
 		{"explain an unknown entry", []string{"explain", "tag:127.0.0.1,2026:item/0123"}, 1, []string{"not found"}},
 		{"explain a feed's id", []string{"explain", "tag:127.0.0.1,2026:feed/all"}, 1, []string{"not a feed entry's id"}},
+		{"merge an item with itself", []string{"merge", "2", "2"}, 1, []string{"both item 2", "two different items"}},
+		{"merge an entry id with its own item's key", []string{"merge", story, a1}, 1, []string{"two different items"}},
+		{"merge two items of one cluster", []string{"merge", story, n1}, 0, []string{"in one cluster already: nothing changed"}},
 		{"split by key", []string{"split", n1}, 0, []string{"is now an entry of its own"}},
 		{"the split item's entry id", []string{"explain", "tag:127.0.0.1,2026:item/" + n1 + "-split"}, 0, []string{"key " + n1, "source: news"}},
 		{"the split item's entry key alone", []string{"explain", n1 + "-split"}, 0, []string{"key " + n1}},
 		{"the story keeps its entry id", []string{"explain", story}, 0, []string{"key " + a1}},
 		{"merge by entry ids", []string{"merge", story, lone}, 0, []string{"joined the cluster"}},
 		{"merged: the item's own entry is gone", []string{"explain", lone}, 1, []string{"not found"}},
+		{"merged: nothing more to merge", []string{"merge", n2, "3"}, 0, []string{"nothing changed"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

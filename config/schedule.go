@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -16,7 +17,7 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 // intervals every second, which no feed deserves. The parsed schedule is
 // checked, so a "TZ=" prefix or another spelling cannot get around it.
 // A spec with fixed hours keeps wall-clock time across daylight-saving
-// changes (see wallClock).
+// changes (see wallClock). A spec that never runs is an error.
 func ParseSchedule(spec string) (cron.Schedule, error) {
 	// robfig/cron slices up to the first space after a time-zone prefix
 	// and panics when there is none.
@@ -31,7 +32,14 @@ func ParseSchedule(spec string) (cron.Schedule, error) {
 		return nil, fmt.Errorf("@every needs at least 1m, got %q", strings.TrimSpace(spec))
 	}
 	if s, ok := sched.(*cron.SpecSchedule); ok && s.Hour&allHours != allHours {
-		return wallClock{s}, nil
+		sched = wallClock{s}
+	}
+	// A spec that matches no date ("0 0 30 2 *") parses, but the
+	// scheduler would never run it and the source would be fetched at
+	// start-up only. robfig/cron looks five years ahead, so a leap day
+	// ("0 0 29 2 *") is still found.
+	if sched.Next(time.Now()).IsZero() {
+		return nil, errors.New("never runs: it matches no date")
 	}
 	return sched, nil
 }

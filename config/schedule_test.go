@@ -126,3 +126,19 @@ func FuzzSchedule(f *testing.F) {
 		}
 	})
 }
+
+// TestParseScheduleRareButPossible: specs that match seldom, even once in
+// four years, are schedules; only those that match no date are refused.
+func TestParseScheduleRareButPossible(t *testing.T) {
+	for _, spec := range []string{"0 0 29 2 *", "30 2 29 2 *", "*/15 * 29 2 *", "0 0 31 * *", "0 0 30 2 1", "TZ=UTC 0 0 31 12 *"} {
+		t.Run(spec, func(t *testing.T) {
+			sched, err := ParseSchedule(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sched.Next(time.Now()).IsZero() {
+				t.Error("Next is the zero time")
+			}
+		})
+	}
+}

@@ -93,7 +93,7 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 		cfg:   cfg,
 		store: store,
 		client: fetch.New(fetch.Options{
-			Timeout:              cfg.Fetch.Timeout,
+			Timeout:              time.Duration(cfg.Fetch.Timeout),
 			MaxBody:              int64(cfg.Fetch.MaxBody),
 			UserAgent:            cfg.Fetch.UserAgent,
 			PerHost:              cfg.Fetch.PerHost,
@@ -267,7 +267,7 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 			retry = he.RetryAfter
 		}
 		retry = max(retry, a.backoff(state.ConsecutiveFailures+1))
-		rec.RetryAfter = start.Add(min(retry, a.cfg.Fetch.MaxBackoff))
+		rec.RetryAfter = start.Add(min(retry, time.Duration(a.cfg.Fetch.MaxBackoff)))
 		rec.Err = err.Error()
 		res.Err, res.RetryAfter = fmt.Errorf("fetch source %q: %w", src.cfg.Name, err), rec.RetryAfter
 	}
@@ -341,8 +341,8 @@ func parseFeed(body []byte) (feed *gofeed.Feed, err error) {
 
 func (a *Aggregator) backoff(failures int) time.Duration {
 	d := backoffBase
-	for i := 1; i < failures && d < a.cfg.Fetch.MaxBackoff; i++ {
+	for i := 1; i < failures && d < time.Duration(a.cfg.Fetch.MaxBackoff); i++ {
 		d *= 2
 	}
-	return min(d, a.cfg.Fetch.MaxBackoff)
+	return min(d, time.Duration(a.cfg.Fetch.MaxBackoff))
 }

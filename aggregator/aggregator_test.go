@@ -81,7 +81,7 @@ func newHarness(t *testing.T, edit func(*config.Config), sources ...config.Sourc
 	cfg := config.Default()
 	cfg.Database = filepath.Join(t.TempDir(), "test.db")
 	cfg.Fetch.AllowPrivateNetworks = true // every test source is on loopback
-	cfg.Fetch.Timeout = 5 * time.Second
+	cfg.Fetch.Timeout = config.Duration(5 * time.Second)
 	cfg.Sources = sources
 	if edit != nil {
 		edit(&cfg)
@@ -346,7 +346,7 @@ func TestFailures(t *testing.T) {
 		sources = append(sources, src(name, srv.URL+"/"+name+"/", ""))
 	}
 	h := newHarness(t, func(c *config.Config) {
-		c.Fetch.Timeout = 500 * time.Millisecond
+		c.Fetch.Timeout = config.Duration(500 * time.Millisecond)
 		c.Fetch.MaxBody = 256 << 10
 	}, sources...)
 	res := h.fetch(t)

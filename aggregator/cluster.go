@@ -38,7 +38,7 @@ func (c clusterer) Remove(id int64) { c.ix.Remove(id) }
 func dedupOptions(cfg config.Dedup) dedup.Options {
 	o := dedup.DefaultOptions()
 	if cfg.Window > 0 {
-		o.Window = cfg.Window
+		o.Window = time.Duration(cfg.Window)
 	}
 	if cfg.Threshold > 0 {
 		o.Threshold = cfg.Threshold

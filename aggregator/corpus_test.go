@@ -354,7 +354,7 @@ func TestCorpus(t *testing.T) {
 	h := newHarness(t, func(c *config.Config) {
 		c.Fetch.Concurrency = 8
 		c.Fetch.PerHost = 8
-		c.Fetch.Timeout = 20 * time.Second
+		c.Fetch.Timeout = config.Duration(20 * time.Second)
 	}, sources...)
 	h.now = time.Now().UTC()
 

@@ -177,7 +177,7 @@ func wantLongestBackoff(t *testing.T, h *harness, r aggregator.Result, items []s
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := h.now.Add(h.cfg.Fetch.MaxBackoff); !st.RetryAfter.Equal(want) {
+	if want := h.now.Add(time.Duration(h.cfg.Fetch.MaxBackoff)); !st.RetryAfter.Equal(want) {
 		t.Errorf("retry after %v, want the longest backoff (%v): %v", st.RetryAfter, want, r.Err)
 	}
 }
@@ -532,7 +532,7 @@ func TestHostileServers(t *testing.T) {
 			srv := httptest.NewServer(mux)
 			t.Cleanup(srv.Close)
 			h := newHarness(t, func(c *config.Config) {
-				c.Fetch.Timeout = hostileTimeout
+				c.Fetch.Timeout = config.Duration(hostileTimeout)
 				c.Fetch.MaxBody = hostileMaxBody
 				if tc.edit != nil {
 					tc.edit(c)
@@ -629,7 +629,7 @@ func TestHostilePrivateAddresses(t *testing.T) {
 	}
 	h := newHarness(t, func(c *config.Config) {
 		c.Fetch.AllowPrivateNetworks = false
-		c.Fetch.Timeout = hostileTimeout
+		c.Fetch.Timeout = config.Duration(hostileTimeout)
 	}, sources...)
 	var res map[string]aggregator.Result
 	u := measure(func() { res = h.fetch(t) })

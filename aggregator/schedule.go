@@ -92,7 +92,7 @@ func (a *Aggregator) maintain(ctx context.Context) {
 	if a.cfg.Retention <= 0 {
 		return
 	}
-	n, err := a.store.Prune(ctx, now.Add(-a.cfg.Retention))
+	n, err := a.store.Prune(ctx, now.Add(-time.Duration(a.cfg.Retention)))
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// Stopped, not failed: serve is shutting down (a SIGTERM soon
@@ -105,7 +105,7 @@ func (a *Aggregator) maintain(ctx context.Context) {
 		return
 	}
 	if n > 0 {
-		a.log.Info("retention pruned items", "items", n, "older_than", now.Add(-a.cfg.Retention))
+		a.log.Info("retention pruned items", "items", n, "older_than", now.Add(-time.Duration(a.cfg.Retention)))
 		if a.onCommit != nil {
 			a.onCommit()
 		}

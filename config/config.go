@@ -27,11 +27,11 @@ const EnvPath = "EGOVFEED_CONFIG"
 
 // Config is the whole configuration file.
 type Config struct {
-	Database  string        `yaml:"database"`
-	Listen    string        `yaml:"listen"`
-	BaseURL   string        `yaml:"base_url"`
-	Schedule  string        `yaml:"schedule"`
-	Retention time.Duration `yaml:"retention"`
+	Database  string   `yaml:"database"`
+	Listen    string   `yaml:"listen"`
+	BaseURL   string   `yaml:"base_url"`
+	Schedule  string   `yaml:"schedule"`
+	Retention Duration `yaml:"retention"`
 	// MemoryLimit is the Go runtime's soft memory limit (0: none); see
 	// MemoryLimit's use in cmd/egovfeed.
 	MemoryLimit ByteSize  `yaml:"memory_limit"`
@@ -49,19 +49,19 @@ type Config struct {
 
 // Fetch holds the limits and politeness settings of the fetcher.
 type Fetch struct {
-	Concurrency          int           `yaml:"concurrency"`
-	PerHost              int           `yaml:"per_host"`
-	Timeout              time.Duration `yaml:"timeout"`
-	MaxBody              ByteSize      `yaml:"max_body"`
-	UserAgent            string        `yaml:"user_agent"`
-	AllowPrivateNetworks bool          `yaml:"allow_private_networks"`
-	MaxBackoff           time.Duration `yaml:"max_backoff"`
+	Concurrency          int      `yaml:"concurrency"`
+	PerHost              int      `yaml:"per_host"`
+	Timeout              Duration `yaml:"timeout"`
+	MaxBody              ByteSize `yaml:"max_body"`
+	UserAgent            string   `yaml:"user_agent"`
+	AllowPrivateNetworks bool     `yaml:"allow_private_networks"`
+	MaxBackoff           Duration `yaml:"max_backoff"`
 }
 
 // Dedup holds the near-duplicate detection settings.
 type Dedup struct {
-	Window    time.Duration `yaml:"window"`
-	Threshold float64       `yaml:"threshold"`
+	Window    Duration `yaml:"window"`
+	Threshold float64  `yaml:"threshold"`
 }
 
 // TagRule is a local rule: text matching Pattern gets Lands.
@@ -88,14 +88,14 @@ type Source struct {
 
 // Output is a curated republished feed.
 type Output struct {
-	Name    string        `yaml:"name"`
-	Title   string        `yaml:"title"`
-	Lands   []string      `yaml:"lands"`
-	Sources []string      `yaml:"sources"`
-	Include []string      `yaml:"include"`
-	Exclude []string      `yaml:"exclude"`
-	MaxAge  time.Duration `yaml:"max_age"`
-	Limit   int           `yaml:"limit"`
+	Name    string   `yaml:"name"`
+	Title   string   `yaml:"title"`
+	Lands   []string `yaml:"lands"`
+	Sources []string `yaml:"sources"`
+	Include []string `yaml:"include"`
+	Exclude []string `yaml:"exclude"`
+	MaxAge  Duration `yaml:"max_age"`
+	Limit   int      `yaml:"limit"`
 }
 
 // TagsFromContent reports whether items of s are tagged from their text.
@@ -137,7 +137,7 @@ func Default() Config {
 		Listen:    "127.0.0.1:8080",
 		BaseURL:   "http://127.0.0.1:8080",
 		Schedule:  "@every 30m",
-		Retention: 8760 * time.Hour,
+		Retention: Duration(8760 * time.Hour),
 		// Enough for the gazetteer, a week's near-duplicate index of a
 		// thousand sources, a first cycle's batches in flight and a
 		// quarter for rendered feeds; the process stays near 100 MB.
@@ -145,12 +145,12 @@ func Default() Config {
 		Fetch: Fetch{
 			Concurrency: 8,
 			PerHost:     2,
-			Timeout:     30 * time.Second,
+			Timeout:     Duration(30 * time.Second),
 			MaxBody:     10 << 20,
 			UserAgent:   "egovfeed/0.1 (+https://github.com/egovfeed/egovfeed)",
-			MaxBackoff:  24 * time.Hour,
+			MaxBackoff:  Duration(24 * time.Hour),
 		},
-		Dedup: Dedup{Window: 7 * 24 * time.Hour},
+		Dedup: Dedup{Window: Duration(7 * 24 * time.Hour)},
 	}
 }
 
@@ -183,6 +183,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 		probs := decodeProblems(path, err)
+		nameFields(probs, data)
 		nameSources(probs, data)
 		return nil, &Error{Problems: probs}
 	}
@@ -221,6 +222,10 @@ type Problem struct {
 	Field   string // e.g. sources[2].land
 	Source  string // the source's name, when the problem is in a source
 	Message string
+
+	// column is the column of the offending value when the decoder's
+	// message gave it, so nameFields can find its key.
+	column int
 }
 
 func (p Problem) String() string {
@@ -252,7 +257,9 @@ func (e *Error) Error() string {
 	return "invalid configuration:\n  " + strings.Join(lines, "\n  ")
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+// yamlLine matches a decode message; the column is there for Duration's
+// messages only.
+var yamlLine = regexp.MustCompile(`line (\d+): (?:column (\d+): )?(.*)`)
 
 // decodeProblems turns yaml's multi-line error into one Problem per line.
 func decodeProblems(path string, err error) []Problem {
@@ -268,7 +275,10 @@ func decodeProblems(path string, err error) []Problem {
 		p := Problem{Path: path, Message: m}
 		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
 			fmt.Sscan(sm[1], &p.Line)
-			p.Message = sm[2]
+			if sm[2] != "" {
+				fmt.Sscan(sm[2], &p.column)
+			}
+			p.Message = sm[3]
 		}
 		out = append(out, p)
 	}
@@ -326,11 +336,57 @@ func nameSources(probs []Problem, data []byte) {
 	}
 	for pi := range probs {
 		p := &probs[pi]
+		if p.Field != "" {
+			continue // nameFields found the exact key
+		}
 		for j := len(entries) - 1; j >= 0; j-- {
 			if p.Line >= entries[j].first && (end == 0 || p.Line < end) {
 				p.Field, p.Source = fmt.Sprintf("sources[%d]", j), entries[j].name
 				break
 			}
+		}
+	}
+}
+
+// nameFields sets the field of decode problems whose message gave the
+// value's column: line and column find the key even when several keys
+// share a line ("dedup: {threshold: 0.5, window: 7}").
+func nameFields(probs []Problem, data []byte) {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return
+	}
+	type pos struct{ line, column int }
+	fields := map[pos]string{}
+	var walk func(n *yaml.Node, prefix string)
+	walk = func(n *yaml.Node, prefix string) {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, prefix)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				p := n.Content[i].Value
+				if prefix != "" {
+					p = prefix + "." + p
+				}
+				v := n.Content[i+1]
+				fields[pos{v.Line, v.Column}] = p
+				walk(v, p)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				p := fmt.Sprintf("%s[%d]", prefix, i)
+				fields[pos{c.Line, c.Column}] = p
+				walk(c, p)
+			}
+		}
+	}
+	walk(&root, "")
+	for i := range probs {
+		if probs[i].column > 0 {
+			probs[i].Field = fields[pos{probs[i].Line, probs[i].column}]
 		}
 	}
 }
@@ -433,7 +489,7 @@ func (c *Config) Validate() error {
 	if c.Fetch.MaxBody < 1024 {
 		add("fetch.max_body", "", "must be at least 1KiB")
 	}
-	if c.Fetch.MaxBackoff < time.Minute {
+	if c.Fetch.MaxBackoff < Duration(time.Minute) {
 		add("fetch.max_backoff", "", "must be at least 1m")
 	}
 	if c.Dedup.Window < 0 {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestParseValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Fetch.MaxBody != 5<<20 || cfg.Fetch.Timeout != 10*time.Second {
+	if cfg.Fetch.MaxBody != 5<<20 || cfg.Fetch.Timeout != Duration(10*time.Second) {
 		t.Errorf("fetch = %+v", cfg.Fetch)
 	}
 	if cfg.Fetch.Concurrency != 8 || cfg.Fetch.PerHost != 2 || cfg.Listen != "127.0.0.1:8080" {
@@ -94,7 +95,21 @@ func TestParseErrors(t *testing.T) {
 		{"bad size", [2]string{"max_body: 5MiB", "max_body: lots"},
 			[]string{"config.yaml:4:", "invalid size"}},
 		{"bad duration", [2]string{"timeout: 10s", "timeout: soon"},
-			[]string{"config.yaml:5:", "soon"}},
+			[]string{"config.yaml:5:", "fetch.timeout", `"soon"`, "need a unit"}},
+		{"duration in days", [2]string{"database: test.db\n", "database: test.db\nretention: 30d\n"},
+			[]string{"config.yaml:2:", "retention", `"30d"`, "need a unit", "720h"}},
+		{"duration without a unit", [2]string{"database: test.db\n", "database: test.db\nretention: 5\n"},
+			[]string{"config.yaml:2:", "retention", `"5"`, "need a unit"}},
+		{"duration as a list", [2]string{"timeout: 10s", "timeout: [10s]"},
+			[]string{"config.yaml:5:", "fetch.timeout", "need a unit"}},
+		{"duration in a flow mapping", [2]string{"timeout: 10s\n", "timeout: 10s\ndedup: {threshold: 0.5, window: 7}\n"},
+			[]string{"config.yaml:6:", "dedup.window", `"7"`, "need a unit"}},
+		{"duration of an output", [2]string{"    url: https://www.kommune21.example/feed\n", "    url: https://www.kommune21.example/feed\noutputs:\n  - name: neu\n    max_age: 1w\n"},
+			[]string{"config.yaml:15:", "outputs[0].max_age", `"1w"`, "need a unit"}},
+		{"zero timeout", [2]string{"timeout: 10s", "timeout: 0"},
+			[]string{"config.yaml:5:", "fetch.timeout", "must be positive"}},
+		{"zero max_backoff", [2]string{"timeout: 10s", "timeout: 10s\n  max_backoff: 0"},
+			[]string{"config.yaml:6:", "fetch.max_backoff", "at least 1m"}},
 		{"listen without port", [2]string{"database: test.db\n", "database: test.db\nlisten: \"8080\"\n"},
 			[]string{"config.yaml:2:", "listen", "host:port"}},
 		{"tiny memory limit", [2]string{`schedule: "@every 30m"`, "schedule: \"@every 30m\"\nmemory_limit: 8MiB"},
@@ -119,6 +134,60 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPlainZeroDuration: YAML reads a plain 0 as an integer; where 0
+// means something (keep everything, the default, no age limit) it must
+// be accepted as well as 0s.
+func TestPlainZeroDuration(t *testing.T) {
+	const outputs = "outputs:\n  - name: neu\n    max_age: %s\n"
+	tests := []struct {
+		name  string
+		yaml  string // appended to validYAML, %s for the value
+		field func(*Config) Duration
+	}{
+		{"retention", "retention: %s\n", func(c *Config) Duration { return c.Retention }},
+		{"dedup.window", "dedup:\n  window: %s\n", func(c *Config) Duration { return c.Dedup.Window }},
+		{"outputs[].max_age", outputs, func(c *Config) Duration { return c.Outputs[0].MaxAge }},
+	}
+	for _, tt := range tests {
+		for _, v := range []string{"0", "0s", `"0"`} {
+			t.Run(tt.name+"="+v, func(t *testing.T) {
+				cfg, err := Parse("config.yaml", []byte(validYAML+fmt.Sprintf(tt.yaml, v)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := tt.field(cfg); got != 0 {
+					t.Errorf("%s = %v, want 0", tt.name, got)
+				}
+			})
+		}
+		t.Run(tt.name+"=36h", func(t *testing.T) {
+			cfg, err := Parse("config.yaml", []byte(validYAML+fmt.Sprintf(tt.yaml, "36h")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tt.field(cfg); got != Duration(36*time.Hour) {
+				t.Errorf("%s = %v, want 36h", tt.name, got)
+			}
+		})
+	}
+}
+
+// TestEveryBadDurationReported: all bad durations of a file are listed,
+// each with its key, not only the first.
+func TestEveryBadDurationReported(t *testing.T) {
+	data := validYAML + "retention: 30d\ndedup:\n  window: 7\n"
+	_, err := Parse("config.yaml", []byte(data))
+	ce, ok := err.(*Error)
+	if !ok || len(ce.Problems) != 2 {
+		t.Fatalf("err = %v, want two problems", err)
+	}
+	for i, want := range []string{"config.yaml:13: retention:", "config.yaml:15: dedup.window:"} {
+		if got := ce.Problems[i].String(); !strings.HasPrefix(got, want) {
+			t.Errorf("problem %d = %q, want it to start with %q", i, got, want)
+		}
 	}
 }
 

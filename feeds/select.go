@@ -41,7 +41,7 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 		q.Lands, q.Sources = v.output.Lands, v.output.Sources
 		f = newOutputFilter(v.output)
 		if v.output.MaxAge > 0 {
-			if min := now.Add(-v.output.MaxAge); min.After(q.Since) {
+			if min := now.Add(-time.Duration(v.output.MaxAge)); min.After(q.Since) {
 				q.Since = min
 			}
 		}
@@ -79,7 +79,7 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 		pg.items = pg.items[:limit]
 	}
 	if v.kind == kindOutput && v.output.MaxAge > 0 && len(pg.items) > 0 {
-		pg.expires = entryPublished(&pg.items[len(pg.items)-1]).Add(v.output.MaxAge)
+		pg.expires = entryPublished(&pg.items[len(pg.items)-1]).Add(time.Duration(v.output.MaxAge))
 	}
 	return pg, nil
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -27,6 +28,8 @@ const EnvPath = "EGOVFEED_CONFIG"
 
 // Config is the whole configuration file.
 type Config struct {
+	// Database is the SQLite file. Load resolves a relative one against
+	// the config file's folder; Parse leaves it as written.
 	Database  string   `yaml:"database"`
 	Listen    string   `yaml:"listen"`
 	BaseURL   string   `yaml:"base_url"`
@@ -166,13 +169,35 @@ func ResolvePath(flagValue string) string {
 	return DefaultPath
 }
 
-// Load reads, decodes and validates the file at path.
+// Load reads, decodes and validates the file at path. A relative
+// database is resolved against the file's folder (see resolveDatabase).
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &Error{Problems: []Problem{{Path: path, Message: err.Error()}}}
 	}
-	return Parse(path, data)
+	cfg, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Database = resolveDatabase(path, cfg.Database)
+	return cfg, nil
+}
+
+// resolveDatabase returns db relative to the folder of the config file
+// at path, made absolute: the working directory of a service is
+// arbitrary (a unit started from / would otherwise create a fresh
+// /egovfeed.db), and an absolute path makes every message name the file
+// that is meant. ":memory:" is storage's in-memory database, no file.
+func resolveDatabase(path, db string) string {
+	if db == ":memory:" || filepath.IsAbs(db) {
+		return db
+	}
+	db = filepath.Join(filepath.Dir(path), db)
+	if abs, err := filepath.Abs(db); err == nil {
+		return abs
+	}
+	return db // no working directory: still relative to the config's folder
 }
 
 // Parse decodes and validates data; path is used in messages only.

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -231,6 +233,57 @@ func TestResolvePath(t *testing.T) {
 	if got := ResolvePath("x.yaml"); got != "x.yaml" {
 		t.Errorf("flag = %q", got)
 	}
+}
+
+// TestLoadResolvesDatabase: a relative database lies next to the config
+// file, wherever the process was started; /etc/egovfeed/config.yaml
+// with "database: x.db" means /etc/egovfeed/x.db, not ./x.db.
+func TestLoadResolvesDatabase(t *testing.T) {
+	dir := t.TempDir()
+	abs := filepath.Join(t.TempDir(), "abs.db")
+	tests := []struct {
+		name     string
+		database string // "" leaves the key out
+		want     string
+	}{
+		{"relative", "database: x.db\n", filepath.Join(dir, "x.db")},
+		{"relative with a folder", "database: data/x.db\n", filepath.Join(dir, "data", "x.db")},
+		{"default", "", filepath.Join(dir, "egovfeed.db")},
+		{"absolute", "database: " + abs + "\n", abs},
+		{"in memory", "database: \":memory:\"\n", ":memory:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, "config.yaml")
+			data := tt.database + "sources:\n  - {name: a, url: 'https://a.example/'}\n"
+			if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(t.TempDir())
+			cfg, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Database != tt.want {
+				t.Errorf("database = %q, want %q", cfg.Database, tt.want)
+			}
+		})
+	}
+	// A relative config path counts from the working directory, the
+	// database from the config's folder.
+	t.Run("relative config path", func(t *testing.T) {
+		if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("database: x.db\nsources:\n  - {name: a, url: 'https://a.example/'}\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Chdir(filepath.Dir(dir))
+		cfg, err := Load(filepath.Join(filepath.Base(dir), "config.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := filepath.Join(dir, "x.db"); cfg.Database != want {
+			t.Errorf("database = %q, want %q", cfg.Database, want)
+		}
+	})
 }
 
 func TestShippedConfig(t *testing.T) {

@@ -83,3 +83,38 @@ func TestExitCodes(t *testing.T) {
 		t.Error("a command created the missing database")
 	}
 }
+
+// TestDatabaseNextToConfig: a relative database is the config folder's,
+// not the working directory's: "EGOVFEED_CONFIG=/etc/egovfeed/config.yaml
+// egovfeed serve" started from / must not create a fresh /egovfeed.db.
+func TestDatabaseNextToConfig(t *testing.T) {
+	good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(rss)) }))
+	defer good.Close()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.yaml")
+	cfg := fmt.Sprintf("database: e.db\nfetch:\n  allow_private_networks: true\n  timeout: 2s\nsources:\n  - name: good\n    url: %s/feed\n", good.URL)
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cwd := t.TempDir()
+	t.Chdir(cwd)
+	t.Setenv("EGOVFEED_CONFIG", cfgPath)
+	want := filepath.Join(dir, "e.db")
+
+	// Messages name the database that is meant.
+	if code, out, errs := runCmd(t, "sources"); code != 1 || !strings.Contains(errs, "no database at "+want) {
+		t.Errorf("sources before fetch: %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := runCmd(t, "fetch"); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(want); err != nil {
+		t.Errorf("database not next to the config: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(cwd, "e.db")); err == nil {
+		t.Error("database created in the working directory")
+	}
+	if code, out, errs := runCmd(t, "sources"); code != 0 || !strings.Contains(out, "good") {
+		t.Errorf("sources after fetch: %d\n%s%s", code, out, errs)
+	}
+}

@@ -237,6 +237,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	cfg.canonicalizeSourceURLs()
 	return &cfg, nil
 }
 
@@ -467,13 +468,57 @@ func ValidLand(code string) bool { return landNames[code] != "" }
 // and host compared case-insensitively and without the default port,
 // path and query as they are (they are case-sensitive), no fragment.
 func sourceURLKey(u *url.URL) string {
+	return strings.ToLower(u.Scheme) + "://" + canonicalHost(u) + u.RequestURI()
+}
+
+// canonicalHost is u's host lower-cased, without the scheme's default
+// port, IPv6 addresses in brackets.
+func canonicalHost(u *url.URL) string {
 	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname())
 	if port := u.Port(); port != "" && !(scheme == "http" && port == "80" || scheme == "https" && port == "443") {
-		host = net.JoinHostPort(host, port)
-	} else if strings.Contains(host, ":") {
-		host = "[" + host + "]"
+		return net.JoinHostPort(host, port)
 	}
-	return scheme + "://" + host + u.RequestURI()
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
+}
+
+// canonicalSourceURL is the one spelling under which a source is stored:
+// raw (parsed as u, with an http(s) scheme and a host) with scheme and
+// host as in sourceURLKey and no fragment. Userinfo, path and query stay
+// exactly as written, not as net/url would re-escape them: they are what
+// is requested, and re-escaping can change it (a raw "Ü" next to "%2F"
+// makes url.URL drop the "%2F").
+func canonicalSourceURL(raw string, u *url.URL) string {
+	raw, _, _ = strings.Cut(raw, "#")
+	prefix := u.Scheme + "://"
+	if len(raw) < len(prefix) || !strings.EqualFold(raw[:len(prefix)], prefix) {
+		return raw // not reached for a URL with a host; kept as written
+	}
+	rest := raw[len(prefix):]
+	authority, tail := rest, ""
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		authority, tail = rest[:i], rest[i:]
+	}
+	userinfo := ""
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		userinfo = authority[:i+1]
+	}
+	return strings.ToLower(u.Scheme) + "://" + userinfo + canonicalHost(u) + tail
+}
+
+// canonicalizeSourceURLs rewrites every source's URL to
+// canonicalSourceURL, so that storage (which keys sources by URL), item
+// keys and OPML see one spelling: otherwise editing
+// http://Example.org/feed to http://example.org/feed would make a new
+// source and store every item again as new. Validate must have passed.
+func (c *Config) canonicalizeSourceURLs() {
+	for i := range c.Sources {
+		if u, err := url.Parse(c.Sources[i].URL); err == nil {
+			c.Sources[i].URL = canonicalSourceURL(c.Sources[i].URL, u)
+		}
+	}
 }
 
 var outputName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)

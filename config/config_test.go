@@ -193,6 +193,41 @@ func TestEveryBadDurationReported(t *testing.T) {
 	}
 }
 
+// TestSourceURLCanonical: a source's URL is stored under one spelling,
+// so editing the host's case or adding the default port does not make
+// it a new source whose items are all stored again.
+func TestSourceURLCanonical(t *testing.T) {
+	tests := []struct{ url, want string }{
+		{"HTTP://Example.ORG:80/feed?A=1", "http://example.org/feed?A=1"},
+		{"https://WWW.Example.org:443/Feed.xml#top", "https://www.example.org/Feed.xml"},
+		{"https://example.org:8443/feed", "https://example.org:8443/feed"},
+		{"http://example.org:443/feed", "http://example.org:443/feed"},
+		{"https://Example.org", "https://example.org"},
+		{"https://User:Pa%40ss@Example.org/feed", "https://User:Pa%40ss@example.org/feed"},
+		{"https://Example.org/a%2Fb/Ü?q=%C3%BC&Z=1", "https://example.org/a%2Fb/Ü?q=%C3%BC&Z=1"},
+		{"https://Example.org?feed=rss", "https://example.org?feed=rss"},
+		{"http://[2001:DB8::1]:80/feed", "http://[2001:db8::1]/feed"},
+		{"http://[2001:DB8::1]:8080/feed", "http://[2001:db8::1]:8080/feed"},
+		{"https://example.org/feed?", "https://example.org/feed?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			data := strings.Replace(validYAML, "https://www.kommune21.example/feed", tt.url, 1)
+			cfg, err := Parse("config.yaml", []byte(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.Sources[1].URL; got != tt.want {
+				t.Errorf("url = %q, want %q", got, tt.want)
+			}
+			// Canonical URLs are their own canonical form.
+			if err := cfg.Validate(); err != nil {
+				t.Errorf("Validate after Parse: %v", err)
+			}
+		})
+	}
+}
+
 // TestDuplicateURLsAreCaseSensitiveInPath: paths and queries are case-
 // sensitive, so /Feed.xml and /feed.xml are two feeds.
 func TestDuplicateURLsAreCaseSensitiveInPath(t *testing.T) {

@@ -47,7 +47,7 @@ func TestRunFetchesAtStartAndStops(t *testing.T) {
 // is logged at error level (an operator's alerting keys on it).
 func TestStopRightAfterStartIsNoError(t *testing.T) {
 	_, u := serveFile(t, "rss2.xml", "")
-	h := newHarness(t, func(c *config.Config) { c.Retention = time.Hour }, src("S", u, ""))
+	h := newHarness(t, func(c *config.Config) { c.Retention = config.Duration(time.Hour) }, src("S", u, ""))
 	var buf syncBuffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	agg, err := aggregator.New(context.Background(), h.cfg, h.store, aggregator.Options{Logger: logger})

@@ -81,7 +81,7 @@ func CanonicalLink(raw string, base *url.URL) (string, error) {
 			if strings.TrimSpace(p) == "" {
 				continue
 			}
-			p = strings.ReplaceAll(p, " ", "%20")
+			p = escapeQueryBytes(p)
 			k, _, _ := strings.Cut(p, "=")
 			if ku, err := url.QueryUnescape(k); err == nil {
 				k = ku
@@ -99,4 +99,29 @@ func CanonicalLink(raw string, base *url.URL) (string, error) {
 		return "", ErrBadLink
 	}
 	return out, nil
+}
+
+// escapeQueryBytes percent-encodes the bytes of a query part that a URL
+// may not carry raw: controls, spaces and everything outside ASCII. Left
+// raw, a trailing no-break space would be trimmed when the link is read
+// again, and the canonical link would not be stable.
+func escapeQueryBytes(p string) string {
+	raw := func(c byte) bool { return c > ' ' && c < 0x7f }
+	i := 0
+	for i < len(p) && raw(p[i]) {
+		i++
+	}
+	if i == len(p) {
+		return p
+	}
+	const hex = "0123456789ABCDEF"
+	b := []byte(p[:i])
+	for ; i < len(p); i++ {
+		if c := p[i]; raw(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return string(b)
 }

@@ -103,10 +103,7 @@ func asUTC(t time.Time) time.Time {
 // time wall (given as UTC fields); false if loc's clock skips it.
 func instant(wall time.Time, loc *time.Location) (time.Time, bool) {
 	var first time.Time
-	// The offsets in force a few hours either side cover any transition
-	// near wall (zones change offset at most a few times a year).
-	for _, probe := range []time.Duration{-6 * time.Hour, 6 * time.Hour} {
-		_, off := wall.Add(probe).In(loc).Zone()
+	for _, off := range offsetsNear(wall, loc) {
 		at := wall.Add(-time.Duration(off) * time.Second).In(loc)
 		if asUTC(at).Equal(wall) && (first.IsZero() || at.Before(first)) {
 			first = at
@@ -115,11 +112,23 @@ func instant(wall time.Time, loc *time.Location) (time.Time, bool) {
 	return first, !first.IsZero()
 }
 
+// offsetsNear returns loc's UTC offsets (seconds) half a day before and
+// after the local time wall (given as UTC fields): around a clock change,
+// the one before it and the one after. The probes are real instants near
+// wall, so this holds for zones of any distance from UTC (zones change
+// offset far less often than twice a day).
+func offsetsNear(wall time.Time, loc *time.Location) [2]int {
+	near := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, loc)
+	_, before := near.Add(-12 * time.Hour).Zone()
+	_, after := near.Add(12 * time.Hour).Zone()
+	return [2]int{before, after}
+}
+
 // gapEnd returns the instant a clock change that skips the local time
 // wall (given as UTC fields) takes effect: the first instant after it.
 func gapEnd(wall time.Time, loc *time.Location) time.Time {
-	_, off := wall.Add(-6 * time.Hour).In(loc).Zone()
-	before := wall.Add(-time.Duration(off) * time.Second) // wall read with the earlier offset: after the change
-	start, _ := before.In(loc).ZoneBounds()
+	// wall read with the offset before the change is an instant after it.
+	after := wall.Add(-time.Duration(offsetsNear(wall, loc)[0]) * time.Second)
+	start, _ := after.In(loc).ZoneBounds()
 	return start
 }

@@ -46,6 +46,14 @@ func TestScheduleAcrossDST(t *testing.T) {
 		{"daily descriptor", "@daily", "2025-03-29T12:00:00Z", []string{"2025-03-29T23:00:00Z", "2025-03-30T22:00:00Z"}},
 		{"weekday rule on the spring day", "30 2 * * 0", "2025-03-25T12:00:00Z", []string{"2025-03-30T01:00:00Z", "2025-04-06T00:30:00Z"}},
 		{"own zone without DST", "TZ=UTC 30 2 * * *", "2025-03-29T12:00:00Z", []string{"2025-03-30T02:30:00Z", "2025-03-31T02:30:00Z"}},
+		// Zones far from UTC (their changes: Sydney 2026-10-04 02:00 → 03:00
+		// at 16:00 UTC the day before; Auckland 2026-09-27 02:00 → 03:00;
+		// Los Angeles 2026-03-08 02:00 → 03:00 at 10:00 UTC).
+		{"Sydney, the hour before its gap", "CRON_TZ=Australia/Sydney 30 1 * * *", "2026-10-03T13:00:00Z", []string{"2026-10-03T15:30:00Z", "2026-10-04T14:30:00Z"}},
+		{"Sydney, in its gap", "CRON_TZ=Australia/Sydney 30 2 * * *", "2026-10-03T13:00:00Z", []string{"2026-10-03T16:00:00Z", "2026-10-04T15:30:00Z"}},
+		{"Auckland, the hour before its gap", "CRON_TZ=Pacific/Auckland 30 1 * * *", "2026-09-26T10:00:00Z", []string{"2026-09-26T13:30:00Z"}},
+		{"Los Angeles, after its gap", "CRON_TZ=America/Los_Angeles 30 3 * * *", "2026-03-08T06:00:00Z", []string{"2026-03-08T10:30:00Z"}},
+		{"Los Angeles, in its gap", "CRON_TZ=America/Los_Angeles 30 2 * * *", "2026-03-08T06:00:00Z", []string{"2026-03-08T10:00:00Z", "2026-03-09T09:30:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -140,5 +148,41 @@ func TestParseScheduleRareButPossible(t *testing.T) {
 				t.Error("Next is the zero time")
 			}
 		})
+	}
+}
+
+// A daily time in the hour a zone skips or repeats runs once on every
+// local day, in zones on both sides of UTC and far from it.
+func TestScheduleDailyInManyZones(t *testing.T) {
+	for _, zone := range []string{"Europe/Berlin", "America/Los_Angeles", "Australia/Sydney", "Pacific/Auckland", "America/Santiago", "Asia/Tehran"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, hm := range []string{"30 2", "0 0", "59 1", "15 3"} {
+			spec := "CRON_TZ=" + zone + " " + hm + " * * *"
+			sched, err := ParseSchedule(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			days := map[string]int{}
+			at := time.Date(2025, 1, 1, 0, 0, 0, 0, loc).Add(-time.Minute)
+			for {
+				at = sched.Next(at)
+				local := at.In(loc)
+				if local.Year() == 2027 {
+					break
+				}
+				days[local.Format("2006-01-02")]++
+			}
+			for d, n := range days {
+				if n != 1 {
+					t.Errorf("%s: %d runs on %s", spec, n, d)
+				}
+			}
+			if len(days) != 730 {
+				t.Errorf("%s: runs on %d days of 730", spec, len(days))
+			}
+		}
 	}
 }

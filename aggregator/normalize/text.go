@@ -15,6 +15,14 @@ import (
 // TeaserMax is the longest teaser, in characters, "…" included.
 const TeaserMax = 320
 
+// teaserMargin is how many characters past the cut Teaser extracts: more
+// than the 30 combining marks NFC handles as one run with their letter.
+const teaserMargin = 40
+
+// teaserFirstLimit is how many bytes of text Teaser extracts first; it
+// takes more only when cleaning leaves too few characters.
+func teaserFirstLimit(max int) int { return 4*max + 256 }
+
 // Title returns s as one line of plain text: tags stripped, entities
 // decoded, invisible and control characters removed, whitespace
 // collapsed, NFC.
@@ -30,12 +38,14 @@ func Teaser(fragment string, max int) string {
 	// Only the first max characters are kept, so only a little more than
 	// that is extracted: an article body sent whole is otherwise
 	// tokenized and cleaned to the end for nothing. The margin keeps the
-	// end of the kept text clear of what cleaning might still change at
-	// the cut (NFC joins a letter with a combining mark that follows).
-	for limit := 4*max + 64; ; limit *= 4 {
+	// kept text clear of what NFC may still change with what follows: it
+	// composes and reorders a letter with the combining marks after it,
+	// at most 30 of them (longer runs are split, the Stream-Safe Text
+	// Format of UAX #15).
+	for limit := teaserFirstLimit(max); ; limit *= 4 {
 		text, more := extractText(fragment, limit)
 		text = clean(text)
-		if !more || utf8.RuneCountInString(text) > max+8 {
+		if !more || utf8.RuneCountInString(text) > max+teaserMargin {
 			return Cut(text, max)
 		}
 	}

@@ -220,13 +220,15 @@ func TestSinceAndLimit(t *testing.T) {
 		t.Errorf("limit=1000: %d entries, want all 100", n)
 	}
 	// since counts from when egovfeed stored an entry, not from its date
-	// (TestSinceIsWhatIsNew): all 100 were stored at testNow.
+	// (TestSinceIsWhatIsNew): all 100 were stored at testNow, and a since
+	// window lags two minutes behind.
+	e.clock.Add(3 * time.Minute)
 	before := testNow.Add(-time.Millisecond).Format(time.RFC3339Nano)
 	if n := count("/feeds/all.atom?limit=1000&since=" + before); n != 100 {
 		t.Errorf("since=%s: %d entries, want 100", before, n)
 	}
-	if n := count("/feeds/all.atom?limit=1000&since=" + testNow.Format(time.RFC3339)); n != 0 {
-		t.Errorf("since=%s (the time they were stored): %d entries, want 0", testNow.Format(time.RFC3339), n)
+	if n := count("/feeds/all.atom?limit=1000&since=" + testNow.Add(2*time.Minute).Format(time.RFC3339)); n != 0 {
+		t.Errorf("since two minutes after they were stored: %d entries, want 0", n)
 	}
 	if n := count("/feeds/all.atom?limit=1000&since=2025-02-14"); n != 100 {
 		t.Errorf("since=2025-02-14: %d entries, want 100", n)
@@ -314,7 +316,8 @@ func TestLandFeedKeepsAStoryWhenAnotherReportIsShown(t *testing.T) {
 
 // TestSinceIsWhatIsNew: a newsletter pulling "what is new since my last
 // pull" gets every entry egovfeed added after it, including one its source
-// dated before the pull, and nothing it already had.
+// dated before the pull and one being stored while the pull ran, and
+// nothing it already had.
 func TestSinceIsWhatIsNew(t *testing.T) {
 	e := newTestEnv(t, "\noutputs:\n  - name: bmi\n    sources: [Bundesministerium des Innern]\n")
 	item := func(guid, title, link string, published time.Time, lands ...string) storage.NewItem {
@@ -332,37 +335,43 @@ func TestSinceIsWhatIsNew(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	// Before the pull: a news site's report (no Land) and a Hessen item.
+	since := func(t time.Time) string { return "?limit=1000&since=" + t.Format(time.RFC3339Nano) }
+	start := e.clock.Now()
+	// Before the first pull: a news site's report (no Land) and a Hessen item.
 	e.save("eGovernment Computing", item("n1", "Portal startet", "https://example.org/portal", at(-3*time.Hour)))
 	e.save("Hessen – Meldungen", item("h1", "Alte Meldung", "https://www.hessen.de/alt", at(-2*time.Hour), "DE-HE"))
-	pull := e.clock.Now().Add(time.Minute)
-
-	// After the pull: an item dated an hour before it (the source was
-	// fetched late), a new one, and two more reports of stories already
-	// known.
-	e.clock.Add(5 * time.Minute)
+	e.clock.Add(10 * time.Minute)
+	pull := e.clock.Now()
+	if got := titles("/feeds/all.atom" + since(start.Add(-time.Hour))); len(got) != 2 {
+		t.Fatalf("first pull: %q, want both stories", got)
+	}
+	// Stamped 20 s before that pull, committed after it (the writer was
+	// busy): the next pull must still get it.
+	e.clock.Add(-20 * time.Second)
+	e.save("Hessen – Meldungen", item("h0", "Knapp", "https://www.hessen.de/knapp", pull.Add(-time.Hour), "DE-HE"))
+	e.clock.Add(20*time.Second + time.Minute)
 	e.save("Hessen – Meldungen",
 		item("h2", "Spät geholt", "https://www.hessen.de/spaet", pull.Add(-time.Hour), "DE-HE"),
 		item("h3", "Neu", "https://www.hessen.de/neu", e.clock.Now(), "DE-HE"),
 		item("h4", "Portal startet in Hessen", "https://example.org/portal", at(-time.Hour), "DE-HE"))
 	e.save("Bundesministerium des Innern", item("b1", "Alte Meldung", "https://www.hessen.de/alt", at(-time.Hour), "DE"))
+	e.clock.Add(10 * time.Minute)
 
-	since := "?limit=1000&since=" + pull.Format(time.RFC3339Nano)
-	if got, want := titles("/feeds/all.atom"+since), []string{"Hessen: Neu", "Hessen: Spät geholt"}; !slices.Equal(got, want) {
-		t.Errorf("all since the pull: %q, want %q (stories known before it are not new)", got, want)
+	if got, want := titles("/feeds/all.atom"+since(pull)), []string{"Hessen: Knapp", "Hessen: Neu", "Hessen: Spät geholt"}; !slices.Equal(got, want) {
+		t.Errorf("all since the first pull: %q, want %q (stories known before it are not new)", got, want)
 	}
 	// The news site's story entered the Hessen feed with Hessen's report,
 	// after the pull: new there. The old Hessen item is not.
-	if got, want := titles("/feeds/land/he.atom"+since), []string{"Hessen: Neu", "Hessen: Portal startet in Hessen", "Hessen: Spät geholt"}; !slices.Equal(got, want) {
-		t.Errorf("Hessen since the pull: %q, want %q", got, want)
+	if got, want := titles("/feeds/land/he.atom"+since(pull)), []string{"Hessen: Knapp", "Hessen: Neu", "Hessen: Portal startet in Hessen", "Hessen: Spät geholt"}; !slices.Equal(got, want) {
+		t.Errorf("Hessen since the first pull: %q, want %q", got, want)
 	}
-	// The BMI's report made the old Hessen story part of the BMI output.
-	if got := titles("/feeds/bmi.atom" + since); len(got) != 1 {
-		t.Errorf("bmi since the pull: %q, want the one story the BMI's report brought in", got)
+	// The BMI's report brought the old Hessen story into the BMI output.
+	if got := titles("/feeds/bmi.atom" + since(pull)); len(got) != 1 {
+		t.Errorf("bmi since the first pull: %q, want the one story the BMI's report brought in", got)
 	}
 	// A day: from its midnight on.
-	if got := titles("/feeds/all.atom?limit=1000&since=" + testNow.Format("2006-01-02")); len(got) != 4 {
-		t.Errorf("since today: %q, want all 4 stories", got)
+	if got := titles("/feeds/all.atom?limit=1000&since=" + testNow.Format("2006-01-02")); len(got) != 5 {
+		t.Errorf("since today: %q, want all 5 stories", got)
 	}
 	// Paging keeps the selection: one entry per page, each once.
 	seen := map[string]bool{}
@@ -382,7 +391,19 @@ func TestSinceIsWhatIsNew(t *testing.T) {
 			t.Fatal("paging does not end")
 		}
 	}
-	if len(seen) != 3 {
-		t.Errorf("paged through %d entries, want 3", len(seen))
+	if len(seen) != 4 {
+		t.Errorf("paged through %d entries, want 4", len(seen))
+	}
+
+	// An entry stored just now waits for the window; the cached page
+	// takes it in when the window reaches it, with no ingest in between.
+	second := e.clock.Now()
+	e.save("Hessen – Meldungen", item("h5", "Ganz neu", "https://www.hessen.de/ganz-neu", e.clock.Now(), "DE-HE"))
+	if got := titles("/feeds/all.atom" + since(second.Add(-time.Second))); len(got) != 0 {
+		t.Errorf("right after it was stored: %q, want nothing yet", got)
+	}
+	e.clock.Add(3 * time.Minute)
+	if got := titles("/feeds/all.atom" + since(second.Add(-time.Second))); !slices.Equal(got, []string{"Hessen: Ganz neu"}) {
+		t.Errorf("three minutes later: %q, want the new entry", got)
 	}
 }

@@ -22,6 +22,11 @@ type page struct {
 // a curated output in Go.
 const scanPage = 200
 
+// sinceLag is how far a since window lags behind: longer than any item
+// takes from being stamped to being committed (the writer's queue, and a
+// write lock held by another process, whose wait is capped at 10 s).
+const sinceLag = 2 * time.Minute
+
 // selectPage reads the items of v's page. Lands and sources are
 // filtered by the storage query; include, exclude and max_age of curated
 // outputs are applied here, reading further storage pages until the
@@ -29,10 +34,17 @@ const scanPage = 200
 // limit is read to know whether a next page exists.
 func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, error) {
 	limit := v.limit()
-	// since asks what is new: entries added after it, not entries dated
-	// after it (an item dated before a newsletter's last pull but fetched
-	// after it is new to that newsletter). max_age below is about dates.
-	q := storage.Query{AddedSince: v.params.since, Before: v.params.before}
+	q := storage.Query{Before: v.params.before}
+	if !v.params.since.IsZero() {
+		// since asks what is new: entries added after it, not entries
+		// dated after it (an item dated before a newsletter's last pull
+		// but fetched after it is new to that newsletter; max_age below
+		// is about dates). The window is shifted back by sinceLag at both
+		// ends: an item is stamped before its commit, and the next pull,
+		// which passes the time of this one as since, must still get one
+		// committed while this one ran.
+		q.AddedSince, q.AddedUntil = v.params.since.Add(-sinceLag), now.Add(-sinceLag)
+	}
 	var f *outputFilter
 	switch v.kind {
 	case kindLand:
@@ -80,6 +92,17 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 	}
 	if v.kind == kindOutput && v.output.MaxAge > 0 && len(pg.items) > 0 {
 		pg.expires = entryPublished(&pg.items[len(pg.items)-1]).Add(time.Duration(v.output.MaxAge))
+	}
+	if !q.AddedUntil.IsZero() {
+		// An entry stored after AddedUntil belongs in the page once the
+		// window reaches it, without an ingest to invalidate the page.
+		next, ok, err := s.store.NextAddedAfter(ctx, q.AddedUntil)
+		if err != nil {
+			return page{}, err
+		}
+		if at := next.Add(sinceLag); ok && (pg.expires.IsZero() || at.Before(pg.expires)) {
+			pg.expires = at
+		}
 	}
 	return pg, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -77,6 +78,9 @@ type Query struct {
 	// the first from one of Sources) was stored after it, whatever date
 	// its source gave it. With duplicates, items stored after it.
 	AddedSince time.Time
+	// AddedUntil, with AddedSince, leaves out entries added after it
+	// (zero: none left out).
+	AddedUntil time.Time
 	Before     *Cursor // only items strictly older than this position
 	Limit      int
 	// WithDuplicates includes cluster members that are not primary.
@@ -201,54 +205,83 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 // most of the database for one page.
 var freshPlanMax = 2000
 
-// addedSince returns the condition of q.AddedSince for Items, its SQL
-// and arguments, and a WITH clause to put before the query ("" if none)
-// with its arguments.
+// addedSince returns the condition of q.AddedSince (and AddedUntil) for
+// Items, its SQL and arguments, and a WITH clause to put before the query
+// ("" if none) with its arguments.
 func (s *Store) addedSince(ctx context.Context, q Query) (cond string, args []any, with string, withArgs []any, err error) {
 	t := toMillis(q.AddedSince)
+	until := int64(math.MaxInt64)
+	if !q.AddedUntil.IsZero() {
+		until = toMillis(q.AddedUntil)
+	}
 	if q.WithDuplicates {
-		return "i.first_seen > ?", []any{t}, "", nil, nil
+		return "i.first_seen > ? AND i.first_seen <= ?", []any{t, until}, "", nil, nil
 	}
-	// New since t: no report of the story that counts for the selection
-	// was stored at or before t. A report counts when it has one of the
-	// Lands, or is from one of the Sources; with both, the story entered
-	// the selection when the later of the two first happened.
-	older := func(extra string) string {
-		return "NOT EXISTS (SELECT 1 FROM items o WHERE (o.id = coalesce(i.cluster_id, i.id) OR o.cluster_id = coalesce(i.cluster_id, i.id)) AND o.first_seen <= ?" + extra + ")"
+	// The story entered the selection in (t, until]: a report of it that
+	// counts for the selection was stored by until, and none by t. A
+	// report counts when it has one of the Lands, or is from one of the
+	// Sources; with both, the story entered when the later of the two
+	// first happened.
+	report := func(extra string) string {
+		return "EXISTS (SELECT 1 FROM items o WHERE (o.id = coalesce(i.cluster_id, i.id) OR o.cluster_id = coalesce(i.cluster_id, i.id)) AND o.first_seen <= ?" + extra + ")"
 	}
-	var conds []string
+	type kind struct {
+		extra string
+		args  []any
+	}
+	var kinds []kind
 	if len(q.Lands) > 0 {
-		conds = append(conds, older(" AND o.id IN (SELECT item_id FROM item_lands WHERE land IN ("+placeholders(len(q.Lands))+"))"))
-		args = append(args, t)
+		k := kind{extra: " AND o.id IN (SELECT item_id FROM item_lands WHERE land IN (" + placeholders(len(q.Lands)) + "))"}
 		for _, l := range q.Lands {
-			args = append(args, l)
+			k.args = append(k.args, l)
 		}
+		kinds = append(kinds, k)
 	}
 	if len(q.Sources) > 0 {
-		conds = append(conds, older(" AND o.source_id IN (SELECT id FROM sources WHERE name IN ("+placeholders(len(q.Sources))+"))"))
-		args = append(args, t)
+		k := kind{extra: " AND o.source_id IN (SELECT id FROM sources WHERE name IN (" + placeholders(len(q.Sources)) + "))"}
 		for _, n := range q.Sources {
-			args = append(args, n)
+			k.args = append(k.args, n)
 		}
+		kinds = append(kinds, k)
 	}
-	if len(conds) == 0 {
-		conds = append(conds, older(""))
-		args = append(args, t)
+	if len(kinds) == 0 {
+		kinds = append(kinds, kind{})
 	}
-	cond = "(" + strings.Join(conds, " OR ") + ")"
+	var by, notBefore []string
+	for _, k := range kinds {
+		by = append(by, report(k.extra))
+		args = append(append(args, until), k.args...)
+	}
+	for _, k := range kinds {
+		notBefore = append(notBefore, "NOT "+report(k.extra))
+		args = append(append(args, t), k.args...)
+	}
+	cond = strings.Join(by, " AND ") + " AND (" + strings.Join(notBefore, " OR ") + ")"
 	// Usually few items are that new: then the query starts from them
 	// (their stories' shown reports, found by id) instead of reading
 	// every entry newer in date.
 	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM items WHERE first_seen > ? LIMIT ?)`, t, freshPlanMax+1).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM items WHERE first_seen > ? AND first_seen <= ? LIMIT ?)`,
+		t, until, freshPlanMax+1).Scan(&n); err != nil {
 		return "", nil, "", nil, fmt.Errorf("storage: query items: %w", err)
 	}
 	if n <= freshPlanMax {
-		with = "WITH fresh(story) AS (SELECT coalesce(cluster_id, id) FROM items WHERE first_seen > ?) "
-		withArgs = []any{t}
+		with = "WITH fresh(story) AS (SELECT coalesce(cluster_id, id) FROM items WHERE first_seen > ? AND first_seen <= ?) "
+		withArgs = []any{t, until}
 		cond += " AND i.id IN (SELECT story FROM fresh UNION SELECT m.id FROM items m WHERE m.cluster_id IS NOT NULL AND m.cluster_id IN (SELECT story FROM fresh))"
 	}
 	return cond, args, with, withArgs, nil
+}
+
+// NextAddedAfter returns the earliest time after t at which an item was
+// stored, if any: when an entry stored after a feed's AddedUntil reaches
+// it.
+func (s *Store) NextAddedAfter(ctx context.Context, t time.Time) (time.Time, bool, error) {
+	var ms sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT min(first_seen) FROM items WHERE first_seen > ?`, toMillis(t)).Scan(&ms); err != nil {
+		return time.Time{}, false, fmt.Errorf("storage: next added: %w", err)
+	}
+	return fromMillis(ms.Int64), ms.Valid, nil
 }
 
 // loadRelated fills Related of cluster primaries with the other members,

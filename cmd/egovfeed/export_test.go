@@ -9,9 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/egovfeed/egovfeed/config"
 	"github.com/egovfeed/egovfeed/feeds"
-	"github.com/egovfeed/egovfeed/storage"
 )
 
 func TestExport(t *testing.T) {
@@ -28,15 +26,7 @@ func TestExport(t *testing.T) {
 	}
 
 	// The same bytes as the server sends.
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := storage.Open(context.Background(), cfg.Database)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	cfg, store := openConfigStore(t, cfgPath)
 	srv, err := feeds.NewServer(context.Background(), cfg, store, nil, feeds.WithoutPrerender())
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/egovfeed/egovfeed/config"
+	"github.com/egovfeed/egovfeed/storage"
 )
 
 const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
@@ -117,4 +120,20 @@ func TestDatabaseNextToConfig(t *testing.T) {
 	if code, out, errs := runCmd(t, "sources"); code != 0 || !strings.Contains(out, "good") {
 		t.Errorf("sources after fetch: %d\n%s%s", code, out, errs)
 	}
+}
+
+// openConfigStore loads the config at cfgPath and opens its database,
+// closed when the test ends.
+func openConfigStore(t *testing.T, cfgPath string) (*config.Config, *storage.Store) {
+	t.Helper()
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := storage.Open(context.Background(), cfg.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return cfg, store
 }

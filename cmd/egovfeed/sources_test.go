@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/egovfeed/egovfeed/aggregator/normalize"
-	"github.com/egovfeed/egovfeed/config"
-	"github.com/egovfeed/egovfeed/storage"
 )
 
 // berlinStamp is a time as sources and fetch print it.
@@ -94,15 +92,7 @@ func TestSourcesAndFetchTimes(t *testing.T) {
 	}
 
 	// Listing registered nothing.
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := storage.Open(context.Background(), cfg.Database)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	_, store := openConfigStore(t, cfgPath)
 	srcs, err := store.Sources(context.Background())
 	if err != nil {
 		t.Fatal(err)

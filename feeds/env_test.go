@@ -35,6 +35,12 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
 // testNow is the fixed time of every test.
 var testNow = time.Date(2025, 2, 14, 12, 0, 0, 0, time.UTC)
 

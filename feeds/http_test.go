@@ -194,7 +194,8 @@ func TestNotFoundAndBadRequest(t *testing.T) {
 		}
 	}
 	for _, q := range []string{"limit=0", "limit=abc", "limit=1001", "limit=-5", "limit=1&limit=2", "since=gestern",
-		"since=2025-13-01", "before=abc", "before=1-0", "before=-1-5", "before=12", "limit=%zz", "limit=5;since=x"} {
+		"since=2025-13-01", "before=abc", "before=1-0", "before=-1-5", "before=12", "limit=%zz", "limit=5;since=x",
+		"until=2025-02-14T12:00:00Z", "since=2025-02-14&until=morgen"} {
 		r := e.do("GET", "/feeds/all.atom?"+q)
 		if r.StatusCode != 400 || len(r.body) == 0 || len(r.body) > 200 {
 			t.Errorf("?%s: status %d, body %q; want 400 with a short text", q, r.StatusCode, r.body)

@@ -407,3 +407,71 @@ func TestSinceIsWhatIsNew(t *testing.T) {
 		t.Errorf("three minutes later: %q, want the new entry", got)
 	}
 }
+
+// TestSincePullEdges: the pages of one pull share its window, max_age in
+// a pull counts from the window's start, and a date starts at midnight.
+func TestSincePullEdges(t *testing.T) {
+	e := newTestEnv(t, "\noutputs:\n  - name: tag\n    max_age: 24h\n")
+	item := func(guid string, published time.Time) storage.NewItem {
+		return storage.NewItem{GUID: guid, Title: "Meldung " + guid, Teaser: "Text.", Link: "https://www.hessen.de/" + guid, Published: published,
+			Lands: []storage.LandTag{{Land: "DE-HE", Rule: "source"}}}
+	}
+	titles := func(path string) (out []string, next string) {
+		f := parseAtom(t, e.get(path).body)
+		for _, en := range f.Entries {
+			out = append(out, strings.TrimPrefix(en.Title, "Hessen: Meldung "))
+		}
+		return out, f.link("next")
+	}
+	since := func(t time.Time) string { return "since=" + t.Format(time.RFC3339Nano) }
+
+	t.Run("pages of one pull", func(t *testing.T) {
+		p0 := e.clock.Now()
+		e.save("Hessen – Meldungen", item("a", e.clock.Now().Add(-time.Hour)), item("b", e.clock.Now().Add(-2*time.Hour)))
+		e.clock.Add(10 * time.Minute)
+		p1 := e.clock.Now()
+		page1, next := titles("/feeds/all.atom?limit=1&" + since(p0.Add(-time.Minute)))
+		// Stored between the pull's pages: one newer than everything, one
+		// older than the cursor. They belong to the next pull, not this one.
+		e.save("Hessen – Meldungen", item("c", p0.Add(-3*time.Hour)), item("d", e.clock.Now()))
+		e.clock.Add(5 * time.Minute)
+		page2, next2 := titles(localPath(t, next))
+		if got := append(page1, page2...); !slices.Equal(got, []string{"a", "b"}) || next2 != "" {
+			t.Errorf("pull over two pages: %q (next %q), want a, b and no more", got, next2)
+		}
+		e.clock.Add(5 * time.Minute)
+		if got, _ := titles("/feeds/all.atom?limit=10&" + since(p1)); !slices.Equal(got, []string{"d", "c"}) {
+			t.Errorf("next pull: %q, want d and c", got)
+		}
+	})
+
+	t.Run("max_age counts from the window's start", func(t *testing.T) {
+		p0 := e.clock.Now()
+		e.clock.Add(time.Minute)
+		// Stored a minute before the pull, dated nearly 24 hours back: the
+		// lag keeps it from this pull; the next, an hour later, must not
+		// find it too old.
+		e.save("Hessen – Meldungen", item("e", e.clock.Now().Add(-23*time.Hour-29*time.Minute)))
+		e.clock.Add(time.Minute)
+		p1 := e.clock.Now()
+		if got, _ := titles("/feeds/tag.atom?" + since(p0)); slices.Contains(got, "e") {
+			t.Errorf("pull 1: %q, want e held back by the lag", got)
+		}
+		e.clock.Add(time.Hour)
+		if got, _ := titles("/feeds/tag.atom?" + since(p1)); !slices.Contains(got, "e") {
+			t.Errorf("pull 2: %q, want e", got)
+		}
+	})
+
+	t.Run("a date starts at midnight", func(t *testing.T) {
+		day := time.Date(2025, 2, 20, 0, 0, 0, 0, berlin)
+		e.clock.Set(day.Add(-90 * time.Second))
+		e.save("Hessen – Meldungen", item("f", e.clock.Now()))
+		e.clock.Set(day.Add(time.Minute))
+		e.save("Hessen – Meldungen", item("g", e.clock.Now()))
+		e.clock.Add(time.Hour)
+		if got, _ := titles("/feeds/all.atom?since=2025-02-20"); !slices.Equal(got, []string{"g"}) {
+			t.Errorf("since=2025-02-20: %q, want only g (f was stored before midnight)", got)
+		}
+	})
+}

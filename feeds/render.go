@@ -67,6 +67,7 @@ func (s *Server) render(ctx context.Context, v *view) (rendered, error) {
 	if pg.next != nil {
 		np := v.params
 		np.before = pg.next
+		np.until = pg.until
 		d.next = v.urlWith(s.base, v.format, np)
 	}
 	r := rendered{expires: pg.expires, next: d.next}

@@ -16,6 +16,8 @@ type page struct {
 	// expires is when the page's content changes without an ingest (an
 	// item of an output with max_age grows too old); zero if never.
 	expires time.Time
+	// until is the end of a since pull's window, for the next link.
+	until time.Time
 }
 
 // scanPage is how many rows are read per storage query while filtering
@@ -44,6 +46,9 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 		// which passes the time of this one as since, must still get one
 		// committed while this one ran.
 		q.AddedSince, q.AddedUntil = v.params.since.Add(-sinceLag), now.Add(-sinceLag)
+		if !v.params.until.IsZero() {
+			q.AddedUntil = v.params.until // a later page of the same pull
+		}
 	}
 	var f *outputFilter
 	switch v.kind {
@@ -53,7 +58,14 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 		q.Lands, q.Sources = v.output.Lands, v.output.Sources
 		f = newOutputFilter(v.output)
 		if v.output.MaxAge > 0 {
-			if min := now.Add(-time.Duration(v.output.MaxAge)); min.After(q.Since) {
+			// In a since pull, max_age counts back from the window's
+			// start: an entry the lag held back from one pull is not too
+			// old for the next one.
+			ref := now
+			if !q.AddedSince.IsZero() {
+				ref = q.AddedSince
+			}
+			if min := ref.Add(-time.Duration(v.output.MaxAge)); min.After(q.Since) {
 				q.Since = min
 			}
 		}
@@ -93,7 +105,8 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 	if v.kind == kindOutput && v.output.MaxAge > 0 && len(pg.items) > 0 {
 		pg.expires = entryPublished(&pg.items[len(pg.items)-1]).Add(time.Duration(v.output.MaxAge))
 	}
-	if !q.AddedUntil.IsZero() {
+	pg.until = q.AddedUntil
+	if !q.AddedUntil.IsZero() && v.params.until.IsZero() {
 		// An entry stored after AddedUntil belongs in the page once the
 		// window reaches it, without an ingest to invalidate the page.
 		next, ok, err := s.store.NextAddedAfter(ctx, q.AddedUntil)

@@ -103,8 +103,11 @@ type view struct {
 
 // params are the query parameters of a feed.
 type params struct {
-	limit  int // 0: the view's default
-	since  time.Time
+	limit int // 0: the view's default
+	since time.Time
+	// until is the end of a since pull's window, set in its next links so
+	// that every page of one pull has the same window.
+	until  time.Time
 	before *storage.Cursor
 }
 
@@ -143,6 +146,15 @@ func parseParams(q url.Values) (params, error) {
 		}
 		p.since = t
 	}
+	if v, ok, err := get("until"); err != nil {
+		return p, err
+	} else if ok {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil || p.since.IsZero() {
+			return p, fmt.Errorf("%w: until must be RFC 3339 and comes with since, as in a next link", errBadParam)
+		}
+		p.until = t.UTC()
+	}
 	if v, ok, err := get("before"); err != nil {
 		return p, err
 	} else if ok {
@@ -163,8 +175,10 @@ func parseSince(v string) (time.Time, error) {
 	}
 	if t, err := time.ParseInLocation("2006-01-02", v, berlin); err == nil {
 		// A date includes its own day from its midnight on, and since
-		// is exclusive (stored times are whole milliseconds).
-		return t.Add(-time.Millisecond).UTC(), nil
+		// is exclusive (stored times are whole milliseconds). A window
+		// starts sinceLag before since (selectPage); a date starts at its
+		// midnight, so its instant is put that much later.
+		return t.Add(-time.Millisecond + sinceLag).UTC(), nil
 	}
 	return time.Time{}, fmt.Errorf("%w: since must be RFC 3339 (2025-02-13T10:00:00Z) or a date (2025-02-13)", errBadParam)
 }
@@ -198,6 +212,9 @@ func (p params) query(defLimit int) string {
 	}
 	if !p.since.IsZero() {
 		parts = append(parts, "since="+url.QueryEscape(p.since.UTC().Format(time.RFC3339Nano)))
+	}
+	if !p.until.IsZero() {
+		parts = append(parts, "until="+url.QueryEscape(p.until.UTC().Format(time.RFC3339Nano)))
 	}
 	if p.before != nil {
 		parts = append(parts, "before="+formatCursor(*p.before))

@@ -437,23 +437,29 @@ func qNonZero(params string) bool {
 
 // Export writes the document the server would serve for target ("all",
 // "land/he" or an output's name) in format f with query parameters q:
-// the same bytes as over HTTP. next is the paging cursor of the next
-// page (the before parameter of its link), "" on the last page.
-func (s *Server) Export(ctx context.Context, w io.Writer, target string, f Format, q url.Values) (next string, err error) {
+// the same bytes as over HTTP. next holds the query parameters that
+// differ on the next page (before, and until in a since pull); nil on the
+// last page.
+func (s *Server) Export(ctx context.Context, w io.Writer, target string, f Format, q url.Values) (next url.Values, err error) {
 	v, err := s.feedView(strings.TrimSuffix(strings.TrimPrefix(target, "/"), "/"), f)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if v.params, err = parseParams(q); err != nil {
-		return "", err
+		return nil, err
 	}
 	e, err := s.lookup(ctx, v)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if e.next != "" {
 		if u, err := url.Parse(e.next); err == nil {
-			next = u.Query().Get("before")
+			next = url.Values{}
+			for _, k := range []string{"before", "until"} {
+				if v := u.Query().Get(k); v != "" && v != q.Get(k) {
+					next.Set(k, v)
+				}
+			}
 		}
 	}
 	_, err = w.Write(e.body)

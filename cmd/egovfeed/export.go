@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/egovfeed/egovfeed/feeds"
 )
@@ -18,6 +19,7 @@ func setupExport(fs *flag.FlagSet) func(context.Context, *env) error {
 	format := fs.String("format", "atom", "atom, rss, json, html or text")
 	since := fs.String("since", "", "only entries added after this: RFC 3339 or YYYY-MM-DD (midnight, Europe/Berlin)")
 	before := fs.String("before", "", "paging cursor, as in a feed's next link")
+	until := fs.String("until", "", "end of a since pull's window, as export prints it for the next page")
 	limit := fs.Int("limit", 0, "number of items, 1 to 1000 (default: the output's limit, else 50)")
 	return func(ctx context.Context, e *env) error {
 		f, err := feeds.ParseFormat(*format)
@@ -30,6 +32,9 @@ func setupExport(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		if *before != "" {
 			q.Set("before", *before)
+		}
+		if *until != "" {
+			q.Set("until", *until)
 		}
 		if *limit != 0 {
 			q.Set("limit", strconv.Itoa(*limit))
@@ -45,10 +50,16 @@ func setupExport(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		defer srv.Close()
 		next, err := srv.Export(ctx, e.stdout, *output, f, q)
-		if err == nil && next != "" {
+		if err == nil && len(next) > 0 {
 			// The document is all stdout carries; where the next page
 			// starts goes to stderr, as the Link header does over HTTP.
-			fmt.Fprintf(e.stderr, "egovfeed export: more entries: add -before %s\n", next)
+			var add []string
+			for _, k := range []string{"before", "until"} {
+				if v := next.Get(k); v != "" {
+					add = append(add, "-"+k+" "+v)
+				}
+			}
+			fmt.Fprintf(e.stderr, "egovfeed export: more entries: add %s\n", strings.Join(add, " "))
 		}
 		switch {
 		case errors.Is(err, feeds.ErrUnknownFeed):

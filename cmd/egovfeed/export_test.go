@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/egovfeed/egovfeed/feeds"
 )
@@ -81,5 +83,27 @@ func TestExportPaging(t *testing.T) {
 	code, out, errs = runCmd(t, "export", "-config", cfgPath, "-format", "text", "-limit", "2", "-before", cursor)
 	if code != 0 || errs != "" || !strings.Contains(out, "Drei") || strings.Count(out, " mehr... ") != 1 {
 		t.Errorf("last page: exit %d, stderr %q, stdout:\n%s", code, errs, out)
+	}
+
+	// A since pull: the next page needs the window's end too. Its window
+	// lags two minutes behind; the items are made ten minutes old.
+	cfg, _ := openConfigStore(t, cfgPath)
+	db, err := sql.Open("sqlite", cfg.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE items SET first_seen = first_seen - ?`, (10 * time.Minute).Milliseconds()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	args := []string{"export", "-config", cfgPath, "-format", "text", "-limit", "2", "-since", "2000-01-01"}
+	code, out, errs = runCmd(t, args...)
+	_, add, ok := strings.Cut(strings.TrimSpace(errs), "more entries: add ")
+	if code != 0 || !ok || !strings.Contains(add, "-until ") || strings.Count(out, " mehr... ") != 2 {
+		t.Fatalf("since pull, first page: exit %d, stderr %q, stdout:\n%s", code, errs, out)
+	}
+	code, out, errs = runCmd(t, append(args, strings.Fields(add)...)...)
+	if code != 0 || errs != "" || !strings.Contains(out, "Drei") || strings.Count(out, " mehr... ") != 1 {
+		t.Errorf("since pull, last page: exit %d, stderr %q, stdout:\n%s", code, errs, out)
 	}
 }

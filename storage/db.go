@@ -50,6 +50,51 @@ type Store struct {
 	closed     bool
 
 	writerStarted bool
+	readOnly      bool // OpenReadOnly: no writer, no migrations
+}
+
+// ErrReadOnly is returned by writes to a Store from OpenReadOnly.
+var ErrReadOnly = errors.New("storage: opened read-only")
+
+// OpenReadOnly opens an existing database for reading only: no
+// migrations and no writer; SQLite refuses any write. Commands that only
+// read (sources, export, explain, backup) use it, so they never change a
+// database, not even its schema, and work on a file they may not write
+// (in a folder where SQLite can keep its WAL index). A database whose
+// schema is not this binary's is an error: fetch or serve upgrade it.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	const dsn = "?mode=ro&_pragma=busy_timeout(10000)"
+	w, err := sql.Open("sqlite", "file:"+path+dsn)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", "file:"+path+dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	s := &Store{path: path, w: w, r: r, readOnly: true, writes: make(chan *writeReq), writerDone: make(chan struct{})}
+	ms, err := loadMigrations()
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("storage: %w", err)
+	}
+	var version int
+	if err := r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	if version != len(ms) {
+		s.Close()
+		return nil, fmt.Errorf("storage: %s has schema version %d, this binary %d: run fetch or serve once to upgrade it", path, version, len(ms))
+	}
+	return s, nil
 }
 
 // Open opens (creating with mode 0600 if missing) and migrates the
@@ -221,6 +266,9 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 
 // Transact runs fn in a write transaction, committing if fn returns nil.
 func (s *Store) Transact(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -80,6 +80,9 @@ type SaveStats struct {
 // written: a stop does not wait for a backlog of writes, and since its
 // validators are not stored either, its feed is fetched in full next time.
 func (s *Store) SaveFetch(ctx context.Context, f Fetch, sourceURL string, items []NewItem, now time.Time) (SaveStats, error) {
+	if s.readOnly {
+		return SaveStats{}, ErrReadOnly
+	}
 	req := &writeReq{ctx: ctx, f: f, sourceURL: sourceURL, items: items, now: now, done: make(chan writeRes, 1)}
 	s.mu.RLock()
 	if s.closed {

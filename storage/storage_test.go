@@ -1,10 +1,15 @@
 package storage_test
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,5 +112,78 @@ func TestWatchOtherWriters(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("WatchOtherWriters: %v", err)
+	}
+}
+
+// TestOpenReadOnly: a read-only store reads, refuses writes, backs up,
+// and never changes the file, not even to upgrade its schema.
+func TestOpenReadOnly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ro.db")
+	st, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "A", URL: "https://a.example/feed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+	it := storage.NewItem{GUID: "1", Title: "Meldung", Teaser: "Text.", Link: "https://a.example/1", Published: now}
+	if _, err := st.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now, Status: 200}, "https://a.example/feed", []storage.NewItem{it}, now); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ro, err := storage.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items, err := ro.Items(ctx, storage.Query{}); err != nil || len(items) != 1 {
+		t.Errorf("Items: %d, %v", len(items), err)
+	}
+	if _, err := ro.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now}, "https://a.example/feed", nil, now); !errors.Is(err, storage.ErrReadOnly) {
+		t.Errorf("SaveFetch: %v, want ErrReadOnly", err)
+	}
+	if _, err := ro.Prune(ctx, now.Add(time.Hour)); err == nil {
+		t.Error("Prune on a read-only store: no error")
+	}
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if err := ro.Backup(ctx, backup); err != nil {
+		t.Errorf("Backup: %v", err)
+	}
+	if err := ro.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("the read-only store changed the database file")
+	}
+
+	// An older schema is not upgraded: the read-only open fails and says
+	// what to do.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA user_version = 2"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := storage.OpenReadOnly(ctx, path); err == nil || !strings.Contains(err.Error(), "run fetch or serve") {
+		t.Errorf("older schema: %v, want an error saying to run fetch or serve", err)
+	}
+	db, _ = sql.Open("sqlite", path)
+	var v int
+	db.QueryRow("PRAGMA user_version").Scan(&v)
+	db.Close()
+	if v != 2 {
+		t.Errorf("schema version %d after the read-only open, want 2 (unchanged)", v)
+	}
+	if _, err := storage.OpenReadOnly(ctx, filepath.Join(t.TempDir(), "missing.db")); err == nil {
+		t.Error("a missing database opened")
 	}
 }

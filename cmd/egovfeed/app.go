@@ -48,11 +48,22 @@ func openAppWith(ctx context.Context, e *env, onCommit func(), create bool) (*ap
 
 func (a *app) Close() error { return a.store.Close() }
 
-// openStore opens the configured database without the aggregator, for
-// commands that only read or maintain it. The database must exist:
-// these commands never create an empty one by mistake.
+// openStore opens the configured database read-only, for commands that
+// only read it (sources, export, explain, backup): they never create,
+// change or upgrade a database, and work on a file they may not write.
 func openStore(ctx context.Context, e *env) (*config.Config, *storage.Store, error) {
-	return openDatabase(ctx, e, false)
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := os.Stat(cfg.Database); err != nil {
+		return nil, nil, fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
+	}
+	store, err := storage.OpenReadOnly(ctx, cfg.Database)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, store, nil
 }
 
 // openDatabase loads the configuration and opens its database, which must

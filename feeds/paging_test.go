@@ -475,3 +475,40 @@ func TestSincePullEdges(t *testing.T) {
 		}
 	})
 }
+
+// TestSincePullCaching: a since page of an output with max_age is not
+// rendered anew on every request, and an until past the window's end does
+// not get around the lag.
+func TestSincePullCaching(t *testing.T) {
+	// Without background renders, which would count as renderings.
+	e := newTestEnv(t, "\noutputs:\n  - name: tag\n    max_age: 24h\n", WithoutPrerender())
+	p0 := e.clock.Now()
+	for i, age := range []time.Duration{time.Hour, 23*time.Hour + 29*time.Minute, 24 * time.Hour} {
+		e.save("Hessen – Meldungen", storage.NewItem{GUID: fmt.Sprint("m", i), Title: fmt.Sprint("Meldung ", i), Teaser: "Text.",
+			Link: fmt.Sprint("https://www.hessen.de/m", i), Published: e.clock.Now().Add(-age)})
+	}
+	e.clock.Add(time.Hour)
+	path := "/feeds/tag.atom?limit=2&since=" + p0.Add(-time.Minute).Format(time.RFC3339Nano)
+	first := e.get(path).Header.Get("ETag")
+	renders := e.srv.renders.Load()
+	for range 3 {
+		e.clock.Add(time.Second)
+		if etag := e.get(path).Header.Get("ETag"); etag != first {
+			t.Errorf("ETag %s, then %s: the page was rendered anew", first, etag)
+		}
+	}
+	if n := e.srv.renders.Load() - renders; n != 0 {
+		t.Errorf("%d renderings for three requests of an unchanged page", n)
+	}
+
+	// Stored 30 s ago: not in a pull yet, whatever until says.
+	stored := e.clock.Now()
+	e.save("Hessen – Meldungen", storage.NewItem{GUID: "neu", Title: "Neu", Teaser: "Text.", Link: "https://www.hessen.de/neu", Published: e.clock.Now()})
+	e.clock.Add(30 * time.Second)
+	for _, q := range []string{"", "&until=2030-01-01T00:00:00Z"} {
+		f := parseAtom(t, e.get("/feeds/all.atom?since="+stored.Add(-time.Second).Format(time.RFC3339Nano)+q).body)
+		if len(f.Entries) != 0 {
+			t.Errorf("since just before it was stored%s: %d entries, want none within the lag", q, len(f.Entries))
+		}
+	}
+}

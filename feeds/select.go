@@ -37,6 +37,7 @@ const sinceLag = 2 * time.Minute
 func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, error) {
 	limit := v.limit()
 	q := storage.Query{Before: v.params.before}
+	fixedEnd := false // the window's end came with the request
 	if !v.params.since.IsZero() {
 		// since asks what is new: entries added after it, not entries
 		// dated after it (an item dated before a newsletter's last pull
@@ -46,8 +47,10 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 		// which passes the time of this one as since, must still get one
 		// committed while this one ran.
 		q.AddedSince, q.AddedUntil = v.params.since.Add(-sinceLag), now.Add(-sinceLag)
-		if !v.params.until.IsZero() {
-			q.AddedUntil = v.params.until // a later page of the same pull
+		if u := v.params.until; !u.IsZero() && u.Before(q.AddedUntil) {
+			// A later page of the same pull. An until later than the
+			// window's end would get around the lag: it is ignored.
+			q.AddedUntil, fixedEnd = u, true
 		}
 	}
 	var f *outputFilter
@@ -102,11 +105,13 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 		pg.next = &c
 		pg.items = pg.items[:limit]
 	}
-	if v.kind == kindOutput && v.output.MaxAge > 0 && len(pg.items) > 0 {
+	if v.kind == kindOutput && v.output.MaxAge > 0 && len(pg.items) > 0 && q.AddedSince.IsZero() {
+		// (In a since pull max_age counts from the window's start, not
+		// from now: the page does not age.)
 		pg.expires = entryPublished(&pg.items[len(pg.items)-1]).Add(time.Duration(v.output.MaxAge))
 	}
 	pg.until = q.AddedUntil
-	if !q.AddedUntil.IsZero() && v.params.until.IsZero() {
+	if !q.AddedUntil.IsZero() && !fixedEnd {
 		// An entry stored after AddedUntil belongs in the page once the
 		// window reaches it, without an ingest to invalidate the page.
 		next, ok, err := s.store.NextAddedAfter(ctx, q.AddedUntil)

@@ -437,9 +437,8 @@ func qNonZero(params string) bool {
 
 // Export writes the document the server would serve for target ("all",
 // "land/he" or an output's name) in format f with query parameters q:
-// the same bytes as over HTTP. next holds the query parameters that
-// differ on the next page (before, and until in a since pull); nil on the
-// last page.
+// the same bytes as over HTTP. next holds the paging parameters of the
+// next page (before, and until in a since pull); nil on the last page.
 func (s *Server) Export(ctx context.Context, w io.Writer, target string, f Format, q url.Values) (next url.Values, err error) {
 	v, err := s.feedView(strings.TrimSuffix(strings.TrimPrefix(target, "/"), "/"), f)
 	if err != nil {
@@ -456,7 +455,7 @@ func (s *Server) Export(ctx context.Context, w io.Writer, target string, f Forma
 		if u, err := url.Parse(e.next); err == nil {
 			next = url.Values{}
 			for _, k := range []string{"before", "until"} {
-				if v := u.Query().Get(k); v != "" && v != q.Get(k) {
+				if v := u.Query().Get(k); v != "" {
 					next.Set(k, v)
 				}
 			}

@@ -96,14 +96,25 @@ func TestExportPaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	args := []string{"export", "-config", cfgPath, "-format", "text", "-limit", "2", "-since", "2000-01-01"}
-	code, out, errs = runCmd(t, args...)
-	_, add, ok := strings.Cut(strings.TrimSpace(errs), "more entries: add ")
-	if code != 0 || !ok || !strings.Contains(add, "-until ") || strings.Count(out, " mehr... ") != 2 {
-		t.Fatalf("since pull, first page: exit %d, stderr %q, stdout:\n%s", code, errs, out)
+	// One entry per page: every page but the last names both.
+	args := []string{"export", "-config", cfgPath, "-format", "text", "-limit", "1", "-since", "2000-01-01"}
+	var got []string
+	for page := 1; ; page++ {
+		code, out, errs := runCmd(t, args...)
+		if code != 0 || strings.Count(out, " mehr... ") != 1 {
+			t.Fatalf("since pull, page %d: exit %d, stderr %q, stdout:\n%s", page, code, errs, out)
+		}
+		got = append(got, strings.SplitN(out, "\n", 2)[0])
+		if errs == "" {
+			break
+		}
+		_, add, ok := strings.Cut(strings.TrimSpace(errs), "more entries: add ")
+		if !ok || !strings.Contains(add, "-until ") || !strings.Contains(add, "-before ") || page > 3 {
+			t.Fatalf("since pull, page %d: stderr %q", page, errs)
+		}
+		args = append([]string{"export", "-config", cfgPath, "-format", "text", "-limit", "1", "-since", "2000-01-01"}, strings.Fields(add)...)
 	}
-	code, out, errs = runCmd(t, append(args, strings.Fields(add)...)...)
-	if code != 0 || errs != "" || !strings.Contains(out, "Drei") || strings.Count(out, " mehr... ") != 1 {
-		t.Errorf("since pull, last page: exit %d, stderr %q, stdout:\n%s", code, errs, out)
+	if len(got) != 3 {
+		t.Errorf("since pull: pages %q, want 3", got)
 	}
 }

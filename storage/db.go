@@ -66,19 +66,11 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	const dsn = "?mode=ro&_pragma=busy_timeout(10000)"
-	w, err := sql.Open("sqlite", "file:"+path+dsn)
+	const params = "mode=ro&_pragma=busy_timeout(10000)"
+	w, r, err := openPools(path, params, params+"&_pragma=query_only(1)")
 	if err != nil {
-		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+		return nil, err
 	}
-	w.SetMaxOpenConns(1)
-	r, err := sql.Open("sqlite", "file:"+path+dsn+"&_pragma=query_only(1)")
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("storage: open %s: %w", path, err)
-	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
 	s := &Store{path: path, w: w, r: r, readOnly: true, writes: make(chan *writeReq), writerDone: make(chan struct{})}
 	ms, err := loadMigrations()
 	if err != nil {
@@ -113,20 +105,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// for 9 MB more RSS, 2 MB and 16 MB no clear gain either way
 	// (docs/performance.md). Readers keep the 2 MB default each.
 	const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-4000)&_txlock=immediate")
+	w, r, err := openPools(path, pragmas+"&_pragma=cache_size(-4000)&_txlock=immediate", pragmas+"&_pragma=query_only(1)")
 	if err != nil {
-		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+		return nil, err
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("storage: open %s: %w", path, err)
-	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
 	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq, maxGroup), writerDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -139,6 +121,24 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s.writerStarted = true
 	go s.writer()
 	return s, nil
+}
+
+// openPools opens the two pools of a Store on path with the given URI
+// parameters: w, one connection (the single writer), and r, the readers.
+func openPools(path, wParams, rParams string) (w, r *sql.DB, err error) {
+	if w, err = sql.Open("sqlite", "file:"+path+"?"+wParams); err != nil {
+		return nil, nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if r, err = sql.Open("sqlite", "file:"+path+"?"+rParams); err != nil {
+		w.Close()
+		return nil, nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return w, r, nil
 }
 
 // Close closes both pools; the WAL is checkpointed by SQLite when the

@@ -119,27 +119,22 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 		// tagged with the Land, not only the one shown: a story does not
 		// leave a Land's feed because the Bund's report of it is shown.
 		// With duplicates, each item by its own tags.
-		lands := "SELECT item_id FROM item_lands WHERE land IN (" + placeholders(len(q.Lands)) + ")"
 		if q.WithDuplicates {
-			where = append(where, "i.id IN ("+lands+")")
+			where = append(where, "i.id IN ("+landItems(len(q.Lands))+")")
 		} else {
-			where = append(where, "coalesce(i.cluster_id, i.id) IN (SELECT coalesce(m.cluster_id, m.id) FROM items m WHERE m.id IN ("+lands+"))")
+			where = append(where, "coalesce(i.cluster_id, i.id) IN (SELECT coalesce(m.cluster_id, m.id) FROM items m WHERE m.id IN ("+landItems(len(q.Lands))+"))")
 		}
-		for _, l := range q.Lands {
-			args = append(args, l)
-		}
+		args = appendStrings(args, q.Lands)
 	}
 	if len(q.Sources) > 0 {
 		// Likewise a story is in a selection of sources when any of its
 		// reports is from one of them.
 		if q.WithDuplicates {
-			where = append(where, "s.name IN ("+placeholders(len(q.Sources))+")")
+			where = append(where, "i.source_id IN ("+sourceIDs(len(q.Sources))+")")
 		} else {
-			where = append(where, "coalesce(i.cluster_id, i.id) IN (SELECT coalesce(m.cluster_id, m.id) FROM items m JOIN sources ms ON ms.id = m.source_id WHERE ms.name IN ("+placeholders(len(q.Sources))+"))")
+			where = append(where, "coalesce(i.cluster_id, i.id) IN (SELECT coalesce(m.cluster_id, m.id) FROM items m WHERE m.source_id IN ("+sourceIDs(len(q.Sources))+"))")
 		}
-		for _, n := range q.Sources {
-			args = append(args, n)
-		}
+		args = appendStrings(args, q.Sources)
 	}
 	if !q.WithDuplicates {
 		where = append(where, "i.visible = 1")
@@ -231,18 +226,10 @@ func (s *Store) addedSince(ctx context.Context, q Query) (cond string, args []an
 	}
 	var kinds []kind
 	if len(q.Lands) > 0 {
-		k := kind{extra: " AND o.id IN (SELECT item_id FROM item_lands WHERE land IN (" + placeholders(len(q.Lands)) + "))"}
-		for _, l := range q.Lands {
-			k.args = append(k.args, l)
-		}
-		kinds = append(kinds, k)
+		kinds = append(kinds, kind{" AND o.id IN (" + landItems(len(q.Lands)) + ")", appendStrings(nil, q.Lands)})
 	}
 	if len(q.Sources) > 0 {
-		k := kind{extra: " AND o.source_id IN (SELECT id FROM sources WHERE name IN (" + placeholders(len(q.Sources)) + "))"}
-		for _, n := range q.Sources {
-			k.args = append(k.args, n)
-		}
-		kinds = append(kinds, k)
+		kinds = append(kinds, kind{" AND o.source_id IN (" + sourceIDs(len(q.Sources)) + ")", appendStrings(nil, q.Sources)})
 	}
 	if len(kinds) == 0 {
 		kinds = append(kinds, kind{})
@@ -331,6 +318,25 @@ func (s *Store) loadRelatedOf(ctx context.Context, ids []any, items []Item, root
 
 // maxBatchParams keeps IN lists well under SQLite's variable limit.
 const maxBatchParams = 500
+
+// landItems selects the ids of items tagged with any of n Länder, given
+// as parameters.
+func landItems(n int) string {
+	return "SELECT item_id FROM item_lands WHERE land IN (" + placeholders(n) + ")"
+}
+
+// sourceIDs selects the ids of the sources named by n parameters.
+func sourceIDs(n int) string {
+	return "SELECT id FROM sources WHERE name IN (" + placeholders(n) + ")"
+}
+
+// appendStrings appends ss to args, as query parameters.
+func appendStrings(args []any, ss []string) []any {
+	for _, v := range ss {
+		args = append(args, v)
+	}
+	return args
+}
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")

@@ -52,23 +52,16 @@ func (a *app) Close() error { return a.store.Close() }
 // only read it (sources, export, explain, backup): they never create,
 // change or upgrade a database, and work on a file they may not write.
 func openStore(ctx context.Context, e *env) (*config.Config, *storage.Store, error) {
-	cfg, err := loadConfig(e)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := os.Stat(cfg.Database); err != nil {
-		return nil, nil, fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
-	}
-	store, err := storage.OpenReadOnly(ctx, cfg.Database)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, store, nil
+	return openDatabaseWith(ctx, e, false, storage.OpenReadOnly)
 }
 
 // openDatabase loads the configuration and opens its database, which must
 // exist unless create is set.
 func openDatabase(ctx context.Context, e *env, create bool) (*config.Config, *storage.Store, error) {
+	return openDatabaseWith(ctx, e, create, storage.Open)
+}
+
+func openDatabaseWith(ctx context.Context, e *env, create bool, open func(context.Context, string) (*storage.Store, error)) (*config.Config, *storage.Store, error) {
 	cfg, err := loadConfig(e)
 	if err != nil {
 		return nil, nil, err
@@ -76,7 +69,7 @@ func openDatabase(ctx context.Context, e *env, create bool) (*config.Config, *st
 	if _, err := os.Stat(cfg.Database); err != nil && !create {
 		return nil, nil, fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
 	}
-	store, err := storage.Open(ctx, cfg.Database)
+	store, err := open(ctx, cfg.Database)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -69,11 +69,10 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 // KEY of an entry id works alone too.
 func lookupItem(ctx context.Context, store *storage.Store, ref string) (storage.Item, error) {
 	if strings.HasPrefix(ref, "tag:") {
-		i := strings.LastIndex(ref, ":item/")
-		if i < 0 {
+		_, key, ok := strings.Cut(ref, ":item/")
+		if !ok {
 			return storage.Item{}, fmt.Errorf("%s is not a feed entry's id (tag:HOST,2026:item/KEY)", ref)
 		}
-		key := ref[strings.LastIndex(ref, "/")+1:]
 		it, err := store.ItemByEntryKey(ctx, key)
 		if errors.Is(err, storage.ErrNotFound) {
 			return it, fmt.Errorf("entry %s not found (no item is shown under key %s): %w", ref, key, storage.ErrNotFound)

@@ -193,6 +193,38 @@ func TestEveryBadDurationReported(t *testing.T) {
 	}
 }
 
+// TestDurationProblemsNameTheirKey: a bad duration is reported under its
+// key wherever it stands (flow mappings, outputs, non-scalar values),
+// beside other problems of the file.
+func TestDurationProblemsNameTheirKey(t *testing.T) {
+	const src = "sources:\n  - name: a\n    url: https://a.example/f\n"
+	tests := []struct {
+		name, yaml string
+		want       []string // each problem's start, in order
+	}{
+		{"flow mapping", "dedup: {threshold: 0.5, window: 7}\n" + src, []string{`c.yaml:1: dedup.window: invalid duration "7"`}},
+		{"output", "outputs:\n  - name: x\n    max_age: 3d\n" + src, []string{`c.yaml:3: outputs[0].max_age: invalid duration "3d"`}},
+		{"not a scalar", "fetch:\n  timeout: [1]\n" + src, []string{"c.yaml:2: fetch.timeout: invalid duration:"}},
+		{"quoted", "retention: \"30d\"\n" + src, []string{`c.yaml:1: retention: invalid duration "30d"`}},
+		{"beside an unknown key", "retention: 720\nfetch:\n  timeout: 30\n" + src + "    bogus: 1\n", []string{
+			`c.yaml:1: retention: invalid duration "720"`, `c.yaml:3: fetch.timeout: invalid duration "30"`, `c.yaml:7: sources[0] (source "a"): field bogus not found`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("c.yaml", []byte(tt.yaml))
+			ce, ok := err.(*Error)
+			if !ok || len(ce.Problems) != len(tt.want) {
+				t.Fatalf("err = %v, want %d problems", err, len(tt.want))
+			}
+			for i, want := range tt.want {
+				if got := ce.Problems[i].String(); !strings.HasPrefix(got, want) {
+					t.Errorf("problem %d = %q, want it to start with %q", i, got, want)
+				}
+			}
+		})
+	}
+}
+
 // TestSourceURLCanonical: a source's URL is stored under one spelling,
 // so editing the host's case or adding the default port does not make
 // it a new source whose items are all stored again.

@@ -285,7 +285,7 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 		a.onCommit()
 	}
 	a.log.Debug("fetched", "source", src.cfg.Name, "status", res.Status, "new", st.New, "updated", st.Updated,
-		"bytes", res.Bytes, "duration", res.Duration, "error", rec.Err)
+		"rekeyed", st.Rekeyed, "bytes", res.Bytes, "duration", res.Duration, "error", rec.Err)
 	return res
 }
 

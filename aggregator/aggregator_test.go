@@ -271,6 +271,38 @@ func TestGUIDlessItems(t *testing.T) {
 	}
 }
 
+// TestSourceChangesGUIDs: a source that moves to new GUIDs (here: a CMS
+// migration that also moved the site to https) keeps its items, with their
+// entry ids; nothing comes again as new.
+func TestSourceChangesGUIDs(t *testing.T) {
+	feed := func(scheme, guid string) string {
+		return `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>` + scheme + `://a.example/</link>
+<item><title>Digitale Bauanträge ab März</title><link>` + scheme + `://a.example/bau</link><guid>` + guid + `1</guid>
+<pubDate>Mon, 03 Feb 2025 09:00:00 +0100</pubDate><description>Bauherren können ihre Anträge online einreichen.</description></item>
+<item><title>Neue Öffnungszeiten</title><link>` + scheme + `://a.example/oeffnungszeiten</link><guid>` + guid + `2</guid>
+<pubDate>Tue, 04 Feb 2025 09:00:00 +0100</pubDate><description>Das Bürgerbüro öffnet länger.</description></item>
+</channel></rss>`
+	}
+	fs, u := serveBytes(t, []byte(feed("http", "http://a.example/?p=")), "")
+	h := newHarness(t, nil, src("S", u, ""))
+	h.fetch(t)
+	before := h.items(t)
+	fs.set([]byte(feed("https", "urn:uuid:")))
+	h.now = h.now.Add(time.Hour)
+	if r := h.fetch(t)["S"]; r.New != 0 || r.Updated != 2 {
+		t.Fatalf("fetch after the migration: %+v, want 0 new, 2 updated (the links)", r)
+	}
+	after := h.items(t)
+	if len(after) != len(before) {
+		t.Fatalf("%d items after the migration, want %d", len(after), len(before))
+	}
+	for i := range after {
+		if after[i].EntryKey != before[i].EntryKey || !strings.HasPrefix(after[i].Link, "https://") {
+			t.Errorf("item %q: entry %s → %s, link %s", after[i].Title, before[i].EntryKey, after[i].EntryKey, after[i].Link)
+		}
+	}
+}
+
 func TestDuplicateAcrossSources(t *testing.T) {
 	a := `<?xml version="1.0"?><rss version="2.0"><channel><title>A</title><link>https://a.example/</link>
 <item><title>Landesportal: Neues Gesetz</title><link>https://land.example/p/1</link><guid>a1</guid></item></channel></rss>`

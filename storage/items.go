@@ -66,6 +66,10 @@ func ItemKey(sourceURL, guid string) string {
 type SaveStats struct {
 	New     int
 	Updated int
+	// Rekeyed counts stored items the source listed under another GUID
+	// than before (see findMoved): they stay one item, one entry. Those
+	// whose text or link changed too are also counted as Updated.
+	Rekeyed int
 }
 
 // SaveFetch records a fetch and stores its items atomically: the new
@@ -231,8 +235,8 @@ func (s *Store) recordFetch(ctx context.Context, tx *sql.Tx, f Fetch, st SaveSta
 type existing struct {
 	id        int64
 	hash      []byte
-	published int64
-	pruned    bool // retention deleted it; its tombstone is all there is
+	published int64 // the entry's date, which its Land rows carry
+	pruned    bool  // retention deleted it; its tombstone is all there is
 }
 
 // saveItems inserts new items and updates changed ones; re-storing an
@@ -261,10 +265,33 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 	if err != nil {
 		return st, err
 	}
+	moved, err := s.findMoved(ctx, tx, sourceID, items, old)
+	if err != nil {
+		return st, err
+	}
+	// handled holds the items this batch has already stored or compared:
+	// a feed that lists one item under two of its GUIDs (its own and an
+	// alias) would otherwise have it updated back and forth.
+	handled := make(map[int64]bool, len(items))
 	for i := range items {
 		it := &items[i]
 		hash := it.ContentHash()
 		prev, ok := old[it.GUID]
+		if !ok {
+			if prev, ok = moved[i]; ok {
+				if err := s.addAlias(ctx, tx, sourceID, it.GUID, prev.id); err != nil {
+					return st, fmt.Errorf("item %q: %w", it.GUID, err)
+				}
+				old[it.GUID] = prev
+				st.Rekeyed++
+			}
+		}
+		if ok && !prev.pruned {
+			if handled[prev.id] {
+				continue
+			}
+			handled[prev.id] = true
+		}
 		switch {
 		case ok && prev.pruned:
 			// Pruned while the feed still lists it: stays pruned.
@@ -276,6 +303,7 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 			// A later item of the same batch with this link is a
 			// duplicate only across sources, not within one.
 			old[it.GUID] = existing{id: id, hash: hash}
+			handled[id] = true
 			st.New++
 		case bytes.Equal(prev.hash, hash):
 		default:
@@ -352,6 +380,94 @@ func (s *Store) lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, lin
 		out[l] = id
 	}
 	return out, rows.Err()
+}
+
+// findMoved finds the batch's items that the source has given a new key:
+// an item not stored under its GUID is a stored item of the source that
+// the batch does not list (under its GUID or an alias) when both have the
+// same title and either the same canonical link (new GUIDs, dates
+// re-stamped by a migration) or the same teaser and the same date from the
+// source (a new domain, a corrected link of a GUID-less item). A stored
+// item that is still listed is never taken: two items that share a title
+// and a link (a weekly notice on one page) stay two while the feed lists
+// both. The result maps batch positions to the stored items.
+func (s *Store) findMoved(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem, old map[string]existing) (map[int]existing, error) {
+	var fresh []int
+	var titles []string
+	for i := range items {
+		if _, ok := old[items[i].GUID]; !ok {
+			fresh = append(fresh, i)
+			titles = append(titles, items[i].Title)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	list, err := jsonArray(titles)
+	if err != nil {
+		return nil, err
+	}
+	listed := make(map[int64]bool, len(old))
+	for _, e := range old {
+		if !e.pruned {
+			listed[e.id] = true
+		}
+	}
+	type candidate struct {
+		existing
+		teaser, link string
+		date         int64 // the source's date; 0 if it gave none
+	}
+	byTitle := map[string][]candidate{}
+	rows, err := tx.StmtContext(ctx, s.stmt.lookupMoved).QueryContext(ctx, sourceID, list)
+	if err != nil {
+		return nil, fmt.Errorf("look up moved items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c candidate
+		var title string
+		if err := rows.Scan(&c.id, &title, &c.teaser, &c.link, &c.date, &c.hash, &c.published); err != nil {
+			return nil, err
+		}
+		if !listed[c.id] {
+			byTitle[title] = append(byTitle[title], c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := map[int]existing{}
+	taken := map[int64]bool{}
+	for _, i := range fresh {
+		it := &items[i]
+		for _, c := range byTitle[it.Title] { // newest first
+			sameLink := it.Link != "" && it.Link == c.link
+			sameDate := it.DateFromSource && c.date != 0 && c.date == toMillis(it.Published) && it.Teaser == c.teaser
+			if !taken[c.id] && (sameLink || sameDate) {
+				out[i] = c.existing
+				taken[c.id] = true
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// maxAliases is how many other GUIDs are kept per item: enough for a
+// source that alternates between two spellings to cost no writes, few
+// enough that one with per-request GUIDs does not grow the database.
+const maxAliases = 3
+
+// addAlias records that the source lists item under guid.
+func (s *Store) addAlias(ctx context.Context, tx *sql.Tx, sourceID int64, guid string, item int64) error {
+	if _, err := tx.StmtContext(ctx, s.stmt.insertAlias).ExecContext(ctx, sourceID, guid, item); err != nil {
+		return fmt.Errorf("add alias: %w", err)
+	}
+	if _, err := tx.StmtContext(ctx, s.stmt.trimAliases).ExecContext(ctx, item, maxAliases); err != nil {
+		return fmt.Errorf("trim aliases: %w", err)
+	}
+	return nil
 }
 
 // insertItem stores a new item. An item whose canonical link another
@@ -444,6 +560,7 @@ func (s *Store) insertLands(ctx context.Context, tx *sql.Tx, itemID, published i
 type statements struct {
 	insertItem, updateItem, deleteLands, insertLand *sql.Stmt
 	lookupGUIDs, lookupLinks, forgetPruned          *sql.Stmt
+	lookupMoved, insertAlias, trimAliases           *sql.Stmt
 	savepoint, release, rollbackTo                  *sql.Stmt
 	insertFetch                                     *sql.Stmt
 	sourceFailed, sourceNotModified, sourceFetched  *sql.Stmt
@@ -465,7 +582,15 @@ func (s *Store) prepare(ctx context.Context) error {
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.stmt.lookupGUIDs, `WITH batch(guid) AS (SELECT value FROM json_each(?2))
 			SELECT guid, id, content_hash, entry_published, 0 FROM items WHERE source_id = ?1 AND guid IN batch
+			UNION ALL SELECT a.guid, i.id, i.content_hash, i.entry_published, 0
+				FROM item_aliases a JOIN items i ON i.id = a.item_id WHERE a.source_id = ?1 AND a.guid IN batch
 			UNION ALL SELECT guid, 0, x'', 0, 1 FROM pruned WHERE source_id = ?1 AND guid IN batch`},
+		{&s.stmt.lookupMoved, `SELECT id, title, teaser, link, CASE WHEN date_from_source THEN published ELSE 0 END,
+			content_hash, entry_published FROM items
+			WHERE source_id = ? AND title IN (SELECT value FROM json_each(?)) ORDER BY id DESC`},
+		{&s.stmt.insertAlias, `INSERT INTO item_aliases (source_id, guid, item_id) VALUES (?, ?, ?)`},
+		{&s.stmt.trimAliases, `DELETE FROM item_aliases WHERE item_id = ?1 AND id NOT IN (
+			SELECT id FROM item_aliases WHERE item_id = ?1 ORDER BY id DESC LIMIT ?2)`},
 		{&s.stmt.forgetPruned, `DELETE FROM pruned WHERE source_id = ? AND guid NOT IN (SELECT value FROM json_each(?))`},
 		{&s.stmt.lookupLinks, `SELECT link, min(coalesce(cluster_id, id)) FROM items
 			WHERE source_id <> ? AND link IN (SELECT value FROM json_each(?))

@@ -34,9 +34,9 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 // Prune deletes items published before cutoff, and fetch records older
 // than it. A cluster goes only as a whole, once its newest report is
 // older than cutoff, so no story loses its primary and reappears as a
-// duplicate. Each deleted item leaves a tombstone (source, GUID), so that
-// its feed listing it still does not bring it back as new. It returns how
-// many items were deleted.
+// duplicate. Each deleted item leaves a tombstone (source, GUID), one for
+// each of its aliases too, so that its feed listing it still does not
+// bring it back as new. It returns how many items were deleted.
 func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
 	var n int64
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
@@ -44,7 +44,9 @@ func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
 			SELECT coalesce(cluster_id, id) FROM items GROUP BY 1 HAVING max(published) < ?)`
 		// Tombstones first: the next fetch must not take the items for new.
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO pruned (source_id, guid)
-			SELECT source_id, guid FROM items WHERE `+old, toMillis(cutoff)); err != nil {
+			SELECT source_id, guid FROM items WHERE `+old+`
+			UNION ALL SELECT source_id, guid FROM item_aliases WHERE item_id IN (SELECT id FROM items WHERE `+old+`)`,
+			toMillis(cutoff), toMillis(cutoff)); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM items WHERE `+old, toMillis(cutoff))

@@ -45,11 +45,17 @@ func TestMovedItems(t *testing.T) {
 		}, 1, storage.SaveStats{Rekeyed: 1}},
 		{"GUID-less item, link corrected", [][]storage.NewItem{
 			{with(bau, func(it *storage.NewItem) { it.GUID = it.Link })},
-			{with(bau, func(it *storage.NewItem) { it.Link = "https://stadt.example/aktuelles/bauantraege-2025"; it.GUID = it.Link })},
+			{with(bau, func(it *storage.NewItem) {
+				it.Link = "https://stadt.example/aktuelles/bauantraege-2025"
+				it.GUID = it.Link
+			})},
 		}, 1, storage.SaveStats{Rekeyed: 1, Updated: 1}},
 		{"new GUID and new domain, same date and teaser", [][]storage.NewItem{
 			{bau},
-			{with(bau, func(it *storage.NewItem) { it.GUID = "https://www.stadt.example/?p=17"; it.Link = "https://www.stadt.example/bauantraege" })},
+			{with(bau, func(it *storage.NewItem) {
+				it.GUID = "https://www.stadt.example/?p=17"
+				it.Link = "https://www.stadt.example/bauantraege"
+			})},
 		}, 1, storage.SaveStats{Rekeyed: 1, Updated: 1}},
 		{"GUIDs that change on every request", [][]storage.NewItem{
 			{with(bau, func(it *storage.NewItem) { it.GUID = "sess-1" })},
@@ -81,7 +87,10 @@ func TestMovedItems(t *testing.T) {
 		}, 2, storage.SaveStats{New: 1}},
 		{"same title and link, the first still listed", [][]storage.NewItem{
 			{bau},
-			{bau, with(bau, func(it *storage.NewItem) { it.GUID = "https://stadt.example/?p=99"; it.Published = day.AddDate(0, 0, 7) })},
+			{bau, with(bau, func(it *storage.NewItem) {
+				it.GUID = "https://stadt.example/?p=99"
+				it.Published = day.AddDate(0, 0, 7)
+			})},
 		}, 2, storage.SaveStats{New: 1}},
 		{"same title, other link and date (a weekly notice)", [][]storage.NewItem{
 			{bau},

@@ -385,12 +385,13 @@ func (s *Store) lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, lin
 // findMoved finds the batch's items that the source has given a new key:
 // an item not stored under its GUID is a stored item of the source that
 // the batch does not list (under its GUID or an alias) when both have the
-// same title and either the same canonical link (new GUIDs, dates
-// re-stamped by a migration) or the same teaser and the same date from the
-// source (a new domain, a corrected link of a GUID-less item). A stored
-// item that is still listed is never taken: two items that share a title
-// and a link (a weekly notice on one page) stay two while the feed lists
-// both. The result maps batch positions to the stored items.
+// same title and two of: the same canonical link, the same date from the
+// source, the same teaser. New GUIDs keep link and text (and mostly the
+// date), a corrected link or a new domain keeps date and text; a recurring
+// notice on one page ("Sitzung des Gemeinderats") shares title and link
+// but not date and text, so it stays a new item even when the previous one
+// has just left the feed. A stored item that is still listed is never
+// taken. The result maps batch positions to the stored items.
 func (s *Store) findMoved(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem, old map[string]existing) (map[int]existing, error) {
 	var fresh []int
 	var titles []string
@@ -442,9 +443,17 @@ func (s *Store) findMoved(ctx context.Context, tx *sql.Tx, sourceID int64, items
 	for _, i := range fresh {
 		it := &items[i]
 		for _, c := range byTitle[it.Title] { // newest first
-			sameLink := it.Link != "" && it.Link == c.link
-			sameDate := it.DateFromSource && c.date != 0 && c.date == toMillis(it.Published) && it.Teaser == c.teaser
-			if !taken[c.id] && (sameLink || sameDate) {
+			same := 0
+			if it.Link != "" && it.Link == c.link {
+				same++
+			}
+			if it.DateFromSource && c.date != 0 && c.date == toMillis(it.Published) {
+				same++
+			}
+			if it.Teaser == c.teaser {
+				same++
+			}
+			if !taken[c.id] && same >= 2 {
 				out[i] = c.existing
 				taken[c.id] = true
 				break

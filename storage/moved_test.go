@@ -92,6 +92,12 @@ func TestMovedItems(t *testing.T) {
 				it.Published = day.AddDate(0, 0, 7)
 			})},
 		}, 2, storage.SaveStats{New: 1}},
+		{"same title and link, other date and teaser (a recurring notice, the last one left the feed)", [][]storage.NewItem{
+			{bau},
+			{with(bau, func(it *storage.NewItem) {
+				it.GUID, it.Published, it.Teaser = "https://stadt.example/?p=99", day.AddDate(0, 0, 14), "Die nächste Sitzung."
+			})},
+		}, 2, storage.SaveStats{New: 1}},
 		{"same title, other link and date (a weekly notice)", [][]storage.NewItem{
 			{bau},
 			{with(bau, func(it *storage.NewItem) {

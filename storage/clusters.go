@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -86,7 +87,9 @@ func clusterOf(ctx context.Context, tx *sql.Tx, id int64) (*clusterRef, error) {
 // priority, then the earliest date, then the lowest id, its one visible
 // item, whatever the visibility of its members was before (a merge or a
 // rebuild brings several visible members together). When the shown item
-// changes, it gets updated = now: the entry's content changed.
+// changes, it gets updated = now: the entry's content changed. A cluster
+// with a hidden member (see Hide) has no visible item, and all its
+// members become hidden.
 func electPrimary(ctx context.Context, tx *sql.Tx, root int64, now time.Time) error {
 	var best int64
 	err := tx.QueryRowContext(ctx, `SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id
@@ -94,11 +97,18 @@ func electPrimary(ctx context.Context, tx *sql.Tx, root int64, now time.Time) er
 	if err != nil {
 		return fmt.Errorf("elect primary of %d: %w", root, err)
 	}
-	var visible, bestVisible int
-	err = tx.QueryRowContext(ctx, `SELECT coalesce(sum(visible), 0), coalesce(max(CASE WHEN id = ? THEN visible ELSE 0 END), 0)
-		FROM items WHERE id = ? OR cluster_id = ?`, best, root, root).Scan(&visible, &bestVisible)
+	var visible, bestVisible, hidden int
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(sum(visible), 0), coalesce(max(CASE WHEN id = ? THEN visible ELSE 0 END), 0),
+		coalesce(max(hidden), 0) FROM items WHERE id = ? OR cluster_id = ?`, best, root, root).Scan(&visible, &bestVisible, &hidden)
 	if err != nil {
 		return fmt.Errorf("elect primary of %d: %w", root, err)
+	}
+	if hidden != 0 {
+		// Hidden is the story's state: a report that joined it (or a
+		// story merged into it) carries it too, also when split off.
+		_, err := tx.ExecContext(ctx, `UPDATE items SET visible = 0, hidden = 1
+			WHERE (id = ? OR cluster_id = ?) AND (visible <> 0 OR hidden <> 1)`, root, root)
+		return err
 	}
 	if visible == 1 && bestVisible == 1 {
 		return nil
@@ -178,7 +188,7 @@ func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
 			entryKey = key + "-split"
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
-			cluster_lock = ?, visible = 1, updated = ? WHERE id = ?`, lockSplit, toMillis(now), id); err != nil {
+			cluster_lock = ?, visible = (hidden = 0), updated = ? WHERE id = ?`, lockSplit, toMillis(now), id); err != nil {
 			return err
 		}
 		if err := setEntry(ctx, tx, id, entryKey, published); err != nil {
@@ -296,7 +306,7 @@ func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time)
 	err = s.Transact(ctx, func(tx *sql.Tx) error {
 		// Split items keep their entry (its id may be key-split).
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
-			visible = 1, entry_key = CASE WHEN cluster_lock = ? THEN entry_key ELSE key END,
+			visible = (hidden = 0), entry_key = CASE WHEN cluster_lock = ? THEN entry_key ELSE key END,
 			entry_published = CASE WHEN cluster_lock = ? THEN entry_published ELSE published END
 			WHERE cluster_lock <> ?`, lockSplit, lockSplit, lockMerged); err != nil {
 			return err
@@ -432,4 +442,40 @@ func (s *Store) rejoin(ctx context.Context, tx *sql.Tx, c Clusterer, it rebuildI
 		return false, err
 	}
 	return true, electPrimary(ctx, tx, ref.root, now)
+}
+
+// ErrUnchanged is returned by Hide when the story already is as asked.
+var ErrUnchanged = errors.New("storage: nothing changed")
+
+// Hide takes the story of item id out of every feed (hidden true) or puts
+// it back (false): an editor's decision that survives re-fetches, rebuilds
+// and reports joining the story later. It marks every report of the
+// story and returns how many there are; ErrUnchanged if the story already
+// was hidden (or shown). A story shown again keeps its entry id and date.
+func (s *Store) Hide(ctx context.Context, id int64, hidden bool, now time.Time) (reports int, err error) {
+	err = s.Transact(ctx, func(tx *sql.Tx) error {
+		ref, err := clusterOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if ref == nil {
+			return ErrNotFound
+		}
+		var anyHidden int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(hidden), 0) FROM items WHERE id = ? OR cluster_id = ?`,
+			ref.root, ref.root).Scan(&reports, &anyHidden); err != nil {
+			return err
+		}
+		if (anyHidden != 0) == hidden {
+			return ErrUnchanged
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET hidden = ? WHERE id = ? OR cluster_id = ?`, hidden, ref.root, ref.root); err != nil {
+			return err
+		}
+		return electPrimary(ctx, tx, ref.root, now)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: hide %d: %w", id, err)
+	}
+	return reports, nil
 }

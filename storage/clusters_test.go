@@ -87,7 +87,7 @@ func (e *clusterEnv) entries() []string {
 }
 
 // check asserts the cluster invariants on the raw tables: one visible
-// item per cluster, no cluster_id pointing at a member of another
+// item per cluster (none in a hidden one), no cluster_id pointing at a member of another
 // cluster, one entry key per cluster and no entry key in two clusters.
 func (e *clusterEnv) check(when string) {
 	e.t.Helper()
@@ -97,7 +97,8 @@ func (e *clusterEnv) check(when string) {
 	}
 	defer db.Close()
 	for _, c := range []struct{ what, query string }{
-		{"clusters without exactly one visible item", `SELECT count(*) FROM (SELECT coalesce(cluster_id, id) r, sum(visible) v FROM items GROUP BY r HAVING v <> 1)`},
+		{"clusters without exactly one visible item (none if hidden)", `SELECT count(*) FROM (SELECT coalesce(cluster_id, id) r,
+			sum(visible) v, max(hidden) h FROM items GROUP BY r HAVING v <> 1 - h)`},
 		{"items whose cluster_id points at a member", `SELECT count(*) FROM items i JOIN items r ON r.id = i.cluster_id WHERE r.cluster_id IS NOT NULL`},
 		{"clusters with more than one entry key", `SELECT count(*) FROM (SELECT coalesce(cluster_id, id) r FROM items GROUP BY r HAVING count(DISTINCT entry_key) > 1)`},
 		{"entry keys of more than one cluster", `SELECT count(*) FROM (SELECT entry_key FROM items GROUP BY entry_key HAVING count(DISTINCT coalesce(cluster_id, id)) > 1)`},
@@ -347,4 +348,79 @@ func TestMergeWithinOneCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.check("after merge")
+}
+
+// TestHide: an editor takes a story out of every feed and puts it back;
+// the decision holds for reports that join later, across rebuilds, splits
+// and merges, and the story comes back under its entry id.
+func TestHide(t *testing.T) {
+	e := newClusterEnv(t)
+	ctx := context.Background()
+	e.save(1, "n1", "https://land.example/a")
+	e.save(2, "m1", "https://land.example/a")
+	story := e.entries()
+	if len(story) != 1 {
+		t.Fatalf("entries %v, want the one story", story)
+	}
+	hide := func(id int64, hidden bool, want int, wantErr error) {
+		t.Helper()
+		n, err := e.st.Hide(ctx, id, hidden, e.now)
+		if !errors.Is(err, wantErr) || n != want && err == nil {
+			t.Fatalf("Hide(%d, %v) = %d, %v; want %d, %v", id, hidden, n, err, want, wantErr)
+		}
+	}
+	hide(e.id(2, "m1"), true, 2, nil)
+	if got := e.entries(); len(got) != 0 {
+		t.Errorf("entries after hide: %v", got)
+	}
+	e.check("after hide")
+	hide(e.id(1, "n1"), true, 0, storage.ErrUnchanged)
+	if it, err := e.st.ItemByEntryKey(ctx, story[0]); err != nil || !it.Hidden {
+		t.Errorf("ItemByEntryKey of a hidden story: %+v, %v; want the story's report, hidden", it, err)
+	}
+
+	e.save(0, "o1", "https://land.example/a") // the official report joins later
+	if got := e.entries(); len(got) != 0 {
+		t.Errorf("entries after a report joined the hidden story: %v", got)
+	}
+	e.check("after a join")
+	if _, _, err := e.st.RebuildClusters(ctx, noMatches{}, e.now); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.entries(); len(got) != 0 {
+		t.Errorf("entries after rebuild: %v", got)
+	}
+	e.check("after rebuild")
+	if err := e.st.Split(ctx, e.id(0, "o1"), e.now); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.entries(); len(got) != 0 {
+		t.Errorf("entries after splitting off a report: %v (it was hidden with its story)", got)
+	}
+	e.check("after split")
+
+	hide(e.id(1, "n1"), false, 2, nil)
+	if got := e.entries(); len(got) != 1 || got[0] != story[0] {
+		t.Errorf("entries after unhide: %v, want the story under its entry id %s", got, story[0])
+	}
+	hide(e.id(0, "o1"), false, 1, nil)
+	if got := e.entries(); len(got) != 2 {
+		t.Errorf("entries after unhiding the split report too: %v", got)
+	}
+	e.check("after unhide")
+
+	// A merge with a hidden story hides the merged one.
+	e.save(1, "v", "https://land.example/v")
+	e.save(2, "h", "https://land.example/h")
+	hide(e.id(2, "h"), true, 1, nil)
+	if err := e.st.Merge(ctx, e.id(1, "v"), e.id(2, "h"), e.now); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.entries(); len(got) != 2 {
+		t.Errorf("entries after merging a story into a hidden one: %v, want the two earlier stories only", got)
+	}
+	e.check("after merge")
+	if _, err := e.st.Hide(ctx, 1<<40, true, e.now); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Hide of a missing item: %v, want ErrNotFound", err)
+	}
 }

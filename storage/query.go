@@ -36,7 +36,8 @@ type Item struct {
 	EntryPublished time.Time
 	ClusterID      int64 // the cluster's root; 0 for an item alone or a root
 	ClusterLayer   string
-	Visible        bool // the primary of its cluster (or alone)
+	Visible        bool // the primary of its cluster (or alone), unless the story is hidden
+	Hidden         bool // an editor took its story out of every feed (Hide)
 	Lands          []LandTag
 	// Related are other items reporting the same story (filled by the
 	// cluster queries; empty otherwise).
@@ -89,14 +90,14 @@ type Query struct {
 
 const itemColumns = `i.id, i.key, i.source_id, s.name, s.url, s.land, s.feed_title, s.feed_link, i.guid, i.title, i.teaser,
 	i.link, i.orig_link, i.published, i.date_from_source, i.first_seen, i.updated,
-	i.entry_key, i.entry_published, coalesce(i.cluster_id, 0), i.cluster_layer, i.visible`
+	i.entry_key, i.entry_published, coalesce(i.cluster_id, 0), i.cluster_layer, i.visible, i.hidden`
 
 func scanItem(sc interface{ Scan(...any) error }) (Item, error) {
 	var it Item
 	var pub, first, upd, entryPub int64
 	err := sc.Scan(&it.ID, &it.Key, &it.SourceID, &it.SourceName, &it.SourceURL, &it.SourceLand, &it.FeedTitle, &it.FeedLink,
 		&it.GUID, &it.Title, &it.Teaser, &it.Link, &it.OrigLink, &pub, &it.DateFromSource, &first, &upd,
-		&it.EntryKey, &entryPub, &it.ClusterID, &it.ClusterLayer, &it.Visible)
+		&it.EntryKey, &entryPub, &it.ClusterID, &it.ClusterLayer, &it.Visible, &it.Hidden)
 	it.Published, it.FirstSeen, it.Updated = fromMillis(pub), fromMillis(first), fromMillis(upd)
 	it.EntryPublished = fromMillis(entryPub)
 	return it, err
@@ -390,9 +391,10 @@ func (s *Store) ItemByKey(ctx context.Context, key string) (Item, error) {
 // split off, so it need not name the item it shows (an official report
 // that joined later is shown under the first report's key). It scans the
 // items (entry keys are not indexed): it is meant for editors' commands,
-// not for serving.
+// not for serving. For a hidden story (no visible member) it returns the
+// story's root, so that an editor can name it to show it again.
 func (s *Store) ItemByEntryKey(ctx context.Context, key string) (Item, error) {
-	return s.itemWhere(ctx, "i.entry_key = ? AND i.visible = 1", key)
+	return s.itemWhere(ctx, "i.entry_key = ? ORDER BY i.visible DESC, i.cluster_id IS NULL DESC, i.id LIMIT 1", key)
 }
 
 // ItemByID returns one item by its row id.

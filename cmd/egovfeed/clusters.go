@@ -89,3 +89,39 @@ func setupMerge(fs *flag.FlagSet) func(context.Context, *env) error {
 		return nil
 	}
 }
+
+// setupHide returns hide (hidden true) or unhide: an editor takes a story
+// out of every feed or puts it back.
+func setupHide(hidden bool) func(fs *flag.FlagSet) func(context.Context, *env) error {
+	name := map[bool]string{true: "hide", false: "unhide"}[hidden]
+	return func(fs *flag.FlagSet) func(context.Context, *env) error {
+		return func(ctx context.Context, e *env) error {
+			if len(e.args) != 1 {
+				return &exitError{code: 2, err: fmt.Errorf("usage: egovfeed %s ITEM-ID", name)}
+			}
+			a, err := openExistingApp(ctx, e)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			it, err := lookupItem(ctx, a.store, e.args[0])
+			if err != nil {
+				return err
+			}
+			n, err := a.store.Hide(ctx, it.ID, hidden, time.Now())
+			switch {
+			case errors.Is(err, storage.ErrUnchanged) && hidden:
+				fmt.Fprintf(e.stdout, "the story of item %d (%s) is hidden already: nothing changed\n", it.ID, it.Title)
+			case errors.Is(err, storage.ErrUnchanged):
+				fmt.Fprintf(e.stdout, "the story of item %d (%s) is not hidden: nothing changed\n", it.ID, it.Title)
+			case err != nil:
+				return err
+			case hidden:
+				fmt.Fprintf(e.stdout, "the story of item %d (%s, %d reports) is out of every feed; egovfeed unhide %d puts it back\n", it.ID, it.Title, n, it.ID)
+			default:
+				fmt.Fprintf(e.stdout, "the story of item %d (%s, %d reports) is back in its feeds, under its entry id\n", it.ID, it.Title, n)
+			}
+			return nil
+		}
+	}
+}

@@ -112,3 +112,52 @@ func entryIDs(t *testing.T, cfgPath string) map[string]string {
 	}
 	return ids
 }
+
+// TestHideAndUnhide: an editor takes a story out of every feed by its
+// entry id and puts it back; it returns under the same id, so a reader
+// that had it does not see it again as new.
+func TestHideAndUnhide(t *testing.T) {
+	news := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(newsRSS)) }))
+	defer news.Close()
+	cfgPath := writeConfig(t, fmt.Sprintf("  - name: news\n    url: %s/feed\n", news.URL))
+	if code, out, errs := runCmd(t, "fetch", "-config", cfgPath); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+	n1 := storage.ItemKey(news.URL+"/feed", "n1")
+	story := entryIDs(t, cfgPath)[n1]
+	if story == "" {
+		t.Fatalf("no entry for %s", n1)
+	}
+	steps := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string
+		entries  int // entries of all.atom afterwards
+	}{
+		{"hide by entry id", []string{"hide", story}, 0, "out of every feed", 1},
+		{"hide again", []string{"hide", n1}, 0, "hidden already: nothing changed", 1},
+		{"explain names it hidden", []string{"explain", story}, 0, "hidden: its story is out of every feed", 1},
+		{"a re-fetch does not bring it back", []string{"fetch", "-force"}, 0, "0 new", 1},
+		{"unhide by entry id", []string{"unhide", story}, 0, "back in its feeds", 2},
+		{"unhide again", []string{"unhide", n1}, 0, "not hidden: nothing changed", 2},
+		{"hide without an item", []string{"hide"}, 2, "usage: egovfeed hide ITEM-ID", 2},
+		{"hide an unknown item", []string{"hide", "999"}, 1, "not found", 2},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			args := append([]string{s.args[0], "-config", cfgPath}, s.args[1:]...)
+			code, out, errs := runCmd(t, args...)
+			if code != s.wantCode || !strings.Contains(out+errs, s.wantOut) {
+				t.Errorf("exit %d (want %d), output lacks %q?\nstdout: %s\nstderr: %s", code, s.wantCode, s.wantOut, out, errs)
+			}
+			ids := entryIDs(t, cfgPath)
+			if len(ids) != s.entries {
+				t.Errorf("%d entries afterwards, want %d: %v", len(ids), s.entries, ids)
+			}
+			if s.entries == 2 && ids[n1] != story {
+				t.Errorf("the story is back as %q, want its entry id %s", ids[n1], story)
+			}
+		})
+	}
+}

@@ -34,12 +34,14 @@ var commands = []command{
 	{"dedup", "-rebuild: recompute near-duplicate clusters for all stored items", setupDedup},
 	{"split", "ITEM-ID: take an item out of its cluster and keep it out", setupSplit},
 	{"merge", "ITEM-ID ITEM-ID: put the second item (and its cluster) into the first's cluster", setupMerge},
+	{"hide", "ITEM-ID: take the item's story out of every feed (also reports that join it later)", setupHide(true)},
+	{"unhide", "ITEM-ID: put a hidden story back into its feeds", setupHide(false)},
 	{"export", "print a republished feed (atom, rss, json, html or text) to stdout, as served", setupExport},
 	{"backup", "FILE: write a consistent copy of the database (VACUUM INTO), mode 0600", setupBackup},
 }
 
 // takesArgs names the commands with positional arguments.
-var takesArgs = map[string]bool{"explain": true, "split": true, "merge": true, "backup": true}
+var takesArgs = map[string]bool{"explain": true, "split": true, "merge": true, "hide": true, "unhide": true, "backup": true}
 
 // env is what every command gets: the parsed flags' shared part.
 type env struct {

@@ -42,7 +42,11 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "item %d (key %s)\n  title:  %s\n  source: %s\n  link:   %s\n\nLänder:\n", it.ID, it.Key, it.Title, it.SourceName, it.Link)
+		fmt.Fprintf(e.stdout, "item %d (key %s)\n  title:  %s\n  source: %s\n  link:   %s\n", it.ID, it.Key, it.Title, it.SourceName, it.Link)
+		if it.Hidden {
+			fmt.Fprintf(e.stdout, "  hidden: its story is out of every feed (egovfeed unhide %d puts it back)\n", it.ID)
+		}
+		fmt.Fprint(e.stdout, "\nLänder:\n")
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  LAND\tRULE\tEVIDENCE")
 		for _, l := range it.Lands {

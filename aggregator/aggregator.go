@@ -306,8 +306,14 @@ func (a *Aggregator) parse(src *source, resp *fetch.Response, now time.Time) (it
 		return nil, "", "", err
 	}
 	items = a.normalizeFeed(src, feed, resp.URL, now)
-	title = normalize.Title(feed.Title)
-	link, _ = normalize.CanonicalLink(feed.Link, nil)
+	// The feed's title and link are repeated in every entry of the
+	// source (atom:source, RSS <source>), so they are bounded like an
+	// item's: a 1 MB channel title would otherwise make every republished
+	// page carry megabytes per entry.
+	title = normalize.Cut(normalize.Title(feed.Title), titleMax)
+	if l, err := normalize.CanonicalLink(feed.Link, nil); err == nil && len(l) <= linkMax {
+		link = l
+	}
 	return items, title, link, nil
 }
 

@@ -412,13 +412,12 @@ func (s *Store) rebuildBatch(ctx context.Context, c Clusterer, after int64, now 
 func (s *Store) rejoin(ctx context.Context, tx *sql.Tx, c Clusterer, it rebuildItem, now time.Time) (bool, error) {
 	var target int64
 	layer, score := LayerLink, 1.0
-	if it.link != "" {
-		var root sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT min(coalesce(cluster_id, id)) FROM items
-			WHERE link = ? AND source_id <> ? AND id < ? AND cluster_lock <> ?`, it.link, it.sourceID, it.id, lockSplit).Scan(&root); err != nil {
+	if it.link != "" && articleLink(it.link) {
+		roots, err := s.lookupLinks(ctx, tx, it.sourceID, it.id, []string{it.link})
+		if err != nil {
 			return false, err
 		}
-		target = root.Int64
+		target = roots[it.link]
 	}
 	if target == 0 && len(it.fingerprint) > 0 {
 		m, ok, err := s.findCluster(ctx, tx, c, it.sourceID, fromMillis(it.published), it.lands, it.fingerprint)

@@ -424,3 +424,63 @@ func TestHide(t *testing.T) {
 		t.Errorf("Hide of a missing item: %v, want ErrNotFound", err)
 	}
 }
+
+// TestPageLinksJoinNothing: a link that names a page rather than one
+// article (a site's root, or a link one source gives several items: a news
+// overview) puts different stories of different sources into no cluster;
+// a link one item of each source has still does, at ingest and in a
+// rebuild.
+func TestPageLinksJoinNothing(t *testing.T) {
+	const article, overview, root = "https://stadt.example/presse/haushalt", "https://stadt.example/aktuelles", "https://stadt.example/"
+	for _, tc := range []struct {
+		name    string
+		saves   func(e *clusterEnv)
+		entries int
+	}{
+		{"one article, two sources", func(e *clusterEnv) {
+			e.save(1, "a", article)
+			e.save(2, "b", article)
+		}, 1},
+		{"a site root", func(e *clusterEnv) {
+			e.save(1, "a", root)
+			e.save(2, "b1", root, "b2", root, "b3", root)
+		}, 4},
+		{"a site root, one item each", func(e *clusterEnv) {
+			e.save(1, "a", root)
+			e.save(2, "b", root)
+		}, 2},
+		{"an overview page the second source gives several items in one fetch", func(e *clusterEnv) {
+			e.save(1, "a", overview)
+			e.save(2, "b1", overview, "b2", overview, "b3", overview)
+		}, 4},
+		{"an overview page the second source gives items in several fetches", func(e *clusterEnv) {
+			e.save(1, "a", overview)
+			e.save(2, "b1", overview)
+			e.save(2, "b2", overview)
+		}, 2}, // b1 joined a's story before b2 showed the page for what it is
+		{"an overview page the first source gives several items", func(e *clusterEnv) {
+			e.save(1, "a1", overview, "a2", overview)
+			e.save(2, "b", overview)
+		}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newClusterEnv(t)
+			tc.saves(e)
+			if got := e.entries(); len(got) != tc.entries {
+				t.Errorf("%d entries after ingest, want %d", len(got), tc.entries)
+			}
+			e.check("after ingest")
+			if _, _, err := e.st.RebuildClusters(context.Background(), noMatches{}, e.now); err != nil {
+				t.Fatal(err)
+			}
+			want := tc.entries
+			if tc.name == "an overview page the second source gives items in several fetches" {
+				want = 3 // a rebuild sees b2 beside b1: the page joins nothing
+			}
+			if got := e.entries(); len(got) != want {
+				t.Errorf("%d entries after rebuild, want %d", len(got), want)
+			}
+			e.check("after rebuild")
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -255,13 +256,21 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 	if _, err := tx.StmtContext(ctx, s.stmt.forgetPruned).ExecContext(ctx, sourceID, guids); err != nil {
 		return st, fmt.Errorf("forget pruned items: %w", err)
 	}
+	// A link several items of the batch share names a page, not one
+	// article (see articleLink).
+	perLink := make(map[string]int, len(items))
+	for i := range items {
+		perLink[items[i].Link]++
+	}
 	var links []string
 	for i := range items {
-		if _, ok := old[items[i].GUID]; !ok && items[i].Link != "" {
-			links = append(links, items[i].Link)
+		if l := items[i].Link; l != "" && perLink[l] == 1 && articleLink(l) {
+			if _, ok := old[items[i].GUID]; !ok {
+				links = append(links, l)
+			}
 		}
 	}
-	firstWith, err := s.lookupLinks(ctx, tx, sourceID, links)
+	firstWith, err := s.lookupLinks(ctx, tx, sourceID, 0, links)
 	if err != nil {
 		return st, err
 	}
@@ -355,9 +364,14 @@ func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, ite
 	return guids, out, rows.Err()
 }
 
-// lookupLinks maps each link already stored by another source to the
-// first item that has it (the root of its duplicates).
-func (s *Store) lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, links []string) (map[string]int64, error) {
+// lookupLinks maps each link that another source already has to the
+// first cluster with it (its root), for links that name one article: a
+// link the source itself has on another stored item, or another source
+// on several items, names a page (a homepage, a news overview) that
+// different stories link to, and joins nothing. self, if not 0, is the
+// item being placed (a rebuild replays stored items): it is not counted,
+// and only items stored before it are joined.
+func (s *Store) lookupLinks(ctx context.Context, tx *sql.Tx, sourceID, self int64, links []string) (map[string]int64, error) {
 	out := map[string]int64{}
 	if len(links) == 0 {
 		return out, nil
@@ -366,20 +380,56 @@ func (s *Store) lookupLinks(ctx context.Context, tx *sql.Tx, sourceID int64, lin
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.StmtContext(ctx, s.stmt.lookupLinks).QueryContext(ctx, sourceID, list)
+	rows, err := tx.StmtContext(ctx, s.stmt.lookupLinks).QueryContext(ctx, list)
 	if err != nil {
 		return nil, fmt.Errorf("look up links: %w", err)
 	}
 	defer rows.Close()
+	type seen struct {
+		link   string
+		source int64
+	}
+	count := map[seen]int{}
+	page := map[string]bool{}
 	for rows.Next() {
 		var l string
-		var id int64
-		if err := rows.Scan(&l, &id); err != nil {
+		var id, src, root int64
+		var lock int
+		if err := rows.Scan(&l, &id, &src, &root, &lock); err != nil {
 			return nil, err
 		}
-		out[l] = id
+		switch {
+		case id == self:
+			continue
+		case src == sourceID:
+			page[l] = true
+			continue
+		case self != 0 && id > self:
+			continue
+		}
+		if count[seen{l, src}]++; count[seen{l, src}] > 1 {
+			page[l] = true
+		}
+		if lock != lockSplit && (out[l] == 0 || root < out[l]) {
+			out[l] = root
+		}
+	}
+	for l := range page {
+		delete(out, l)
 	}
 	return out, rows.Err()
+}
+
+// articleLink reports whether a canonical link can name one article: a
+// site's root ("https://stadt.example/") is what feeds without article
+// pages link every item to.
+func articleLink(link string) bool {
+	_, rest, ok := strings.Cut(link, "://")
+	if !ok {
+		return false
+	}
+	_, path, _ := strings.Cut(rest, "/")
+	return path != ""
 }
 
 // findMoved finds the batch's items that the source has given a new key:
@@ -601,10 +651,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.stmt.trimAliases, `DELETE FROM item_aliases WHERE item_id = ?1 AND id NOT IN (
 			SELECT id FROM item_aliases WHERE item_id = ?1 ORDER BY id DESC LIMIT ?2)`},
 		{&s.stmt.forgetPruned, `DELETE FROM pruned WHERE source_id = ? AND guid NOT IN (SELECT value FROM json_each(?))`},
-		{&s.stmt.lookupLinks, `SELECT link, min(coalesce(cluster_id, id)) FROM items
-			WHERE source_id <> ? AND link IN (SELECT value FROM json_each(?))
-			AND cluster_lock <> ` + fmt.Sprint(lockSplit) + ` -- a split item stays alone
-			GROUP BY link`},
+		{&s.stmt.lookupLinks, `SELECT link, id, source_id, coalesce(cluster_id, id), cluster_lock FROM items
+			WHERE link IN (SELECT value FROM json_each(?))`},
 		{&s.stmt.savepoint, `SAVEPOINT batch`},
 		{&s.stmt.release, `RELEASE batch`},
 		{&s.stmt.rollbackTo, `ROLLBACK TO batch`},

@@ -29,20 +29,64 @@ func (a *Aggregator) normalizeFeed(src *source, feed *gofeed.Feed, feedURL strin
 		base, _ = url.Parse(l)
 	}
 	items := make([]storage.NewItem, 0, len(feed.Items))
-	seen := make(map[string]bool, len(feed.Items))
+	var byLink map[string]int // GUID-less items keyed by their link, per link
+	var keyedByLink []int     // their positions in items
 	for _, fi := range feed.Items {
 		if fi == nil {
 			continue
 		}
 		it := a.normalizeItem(src, fi, base, now)
-		if it.GUID == "" || seen[it.GUID] {
-			// A feed repeating a GUID means one item; the first wins.
+		if it.GUID == "" {
 			continue
 		}
-		seen[it.GUID] = true
+		if it.GUID == it.Link && normalize.Text(fi.GUID) == "" {
+			if byLink == nil {
+				byLink = map[string]int{}
+			}
+			byLink[it.Link]++
+			keyedByLink = append(keyedByLink, len(items))
+		}
 		items = append(items, it)
 	}
-	return items
+	// GUID-less items that share a link (every item of a feed without
+	// article pages links to one overview) are told apart by their title:
+	// keyed by the link alone they would be one item, and a new story
+	// would overwrite the last. A feed going from one such item to two
+	// re-keys the stored one (storage finds it moved).
+	for _, i := range keyedByLink {
+		if it := &items[i]; byLink[it.Link] > 1 {
+			h := sha256.Sum256([]byte(it.Title))
+			it.GUID = it.Link + " " + hex.EncodeToString(h[:8])
+		}
+	}
+	// A feed repeating a GUID means one item. Which of its variants is
+	// kept must not depend on their order, or a feed that shuffles them
+	// would have the item updated back and forth on every fetch: the one
+	// whose text sorts first wins.
+	at := make(map[string]int, len(items))
+	out := items[:0]
+	for _, it := range items {
+		k, dup := at[it.GUID]
+		switch {
+		case !dup:
+			at[it.GUID] = len(out)
+			out = append(out, it)
+		case variantLess(&it, &out[k]):
+			out[k] = it
+		}
+	}
+	return out
+}
+
+// variantLess orders variants of one item by their text.
+func variantLess(a, b *storage.NewItem) bool {
+	if a.Title != b.Title {
+		return a.Title < b.Title
+	}
+	if a.Teaser != b.Teaser {
+		return a.Teaser < b.Teaser
+	}
+	return a.Link < b.Link
 }
 
 func (a *Aggregator) normalizeItem(src *source, fi *gofeed.Item, base *url.URL, now time.Time) storage.NewItem {

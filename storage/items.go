@@ -232,6 +232,12 @@ func (s *Store) recordFetch(ctx context.Context, tx *sql.Tx, f Fetch, st SaveSta
 	return nil
 }
 
+// tombstoneGrace is how long a pruned item's tombstone outlives the feed's
+// listing of it: long enough for an item that leaves the feed for a while
+// not to come back as new, short enough that the tombstones of a busy
+// source do not pile up.
+const tombstoneGrace = 30 * 24 * time.Hour
+
 // existing is what storage knows of an item before a batch.
 type existing struct {
 	id        int64
@@ -250,10 +256,14 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 	if err != nil {
 		return st, err
 	}
-	// Tombstones of GUIDs the feed no longer lists are done with. (Both
-	// look-ups of tombstones are one index seek for a source without
-	// any; another process may have pruned, so there is no shortcut.)
-	if _, err := tx.StmtContext(ctx, s.stmt.forgetPruned).ExecContext(ctx, sourceID, guids); err != nil {
+	// Tombstones of GUIDs the feed has not listed for tombstoneGrace are
+	// done with. (The look-ups of tombstones are one index seek for a
+	// source without any; another process may have pruned, so there is
+	// no shortcut.)
+	if _, err := tx.StmtContext(ctx, s.stmt.markUnlisted).ExecContext(ctx, sourceID, guids, toMillis(now)); err != nil {
+		return st, fmt.Errorf("mark pruned items unlisted: %w", err)
+	}
+	if _, err := tx.StmtContext(ctx, s.stmt.forgetPruned).ExecContext(ctx, sourceID, toMillis(now.Add(-tombstoneGrace))); err != nil {
 		return st, fmt.Errorf("forget pruned items: %w", err)
 	}
 	// A link several items of the batch share names a page, not one
@@ -618,7 +628,8 @@ func (s *Store) insertLands(ctx context.Context, tx *sql.Tx, itemID, published i
 // for every item costs more than storing it.
 type statements struct {
 	insertItem, updateItem, deleteLands, insertLand *sql.Stmt
-	lookupGUIDs, lookupLinks, forgetPruned          *sql.Stmt
+	lookupGUIDs, lookupLinks, markUnlisted          *sql.Stmt
+	forgetPruned                                    *sql.Stmt
 	lookupMoved, insertAlias, trimAliases           *sql.Stmt
 	savepoint, release, rollbackTo                  *sql.Stmt
 	insertFetch                                     *sql.Stmt
@@ -650,7 +661,9 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.stmt.insertAlias, `INSERT INTO item_aliases (source_id, guid, item_id) VALUES (?, ?, ?)`},
 		{&s.stmt.trimAliases, `DELETE FROM item_aliases WHERE item_id = ?1 AND id NOT IN (
 			SELECT id FROM item_aliases WHERE item_id = ?1 ORDER BY id DESC LIMIT ?2)`},
-		{&s.stmt.forgetPruned, `DELETE FROM pruned WHERE source_id = ? AND guid NOT IN (SELECT value FROM json_each(?))`},
+		{&s.stmt.markUnlisted, `UPDATE pruned SET unlisted_since = CASE WHEN unlisted_since = 0 THEN ?3 ELSE 0 END
+			WHERE source_id = ?1 AND (guid IN (SELECT value FROM json_each(?2))) = (unlisted_since <> 0)`},
+		{&s.stmt.forgetPruned, `DELETE FROM pruned WHERE source_id = ? AND unlisted_since <> 0 AND unlisted_since < ?`},
 		{&s.stmt.lookupLinks, `SELECT link, id, source_id, coalesce(cluster_id, id), cluster_lock FROM items
 			WHERE link IN (SELECT value FROM json_each(?))`},
 		{&s.stmt.savepoint, `SAVEPOINT batch`},

@@ -128,8 +128,9 @@ func TestPruneKeepsClustersWhole(t *testing.T) {
 
 // TestPrunedItemsStayPruned: an item pruned while its feed still lists it
 // (an undated evergreen item, say) must not come back as new on the next
-// fetch, at the top of every feed; once the feed stops listing it, it
-// may come back as new when it returns.
+// fetch, at the top of every feed, nor when the feed leaves it out for a
+// while; once the feed has not listed it for 30 days, it may come back as
+// new when it returns.
 func TestPrunedItemsStayPruned(t *testing.T) {
 	st, _ := openStore(t)
 	ctx := context.Background()
@@ -171,10 +172,17 @@ func TestPrunedItemsStayPruned(t *testing.T) {
 	if s := fetch("impressum", "neu"); s.New != 0 {
 		t.Errorf("pruned items came back: %d new", s.New)
 	}
-	// The feed stops listing "impressum", then lists it again: new.
+	// The feed stops listing "impressum" for a day: it stays pruned.
+	fetch("neu")
+	if s := fetch("impressum", "neu"); s.New != 0 {
+		t.Errorf("an item that left the feed for a day came back: %d new", s.New)
+	}
+	// The feed stops listing it for more than 30 days: new when it returns.
+	fetch("neu")
+	now = now.Add(30 * 24 * time.Hour)
 	fetch("neu")
 	if s := fetch("impressum", "neu"); s.New != 1 {
-		t.Errorf("an item that left the feed and came back after its prune: %d new, want 1", s.New)
+		t.Errorf("an item that left the feed for a month and came back after its prune: %d new, want 1", s.New)
 	}
 	if c, _ := st.Count(ctx); c.Items != 1 {
 		t.Errorf("%d items stored, want the returned one", c.Items)

@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"fmt"
 	"html"
 	"net/url"
 	"strings"
@@ -186,9 +187,21 @@ type presented struct {
 	FeedLink    string // origin website (safe or "")
 	Lands       []landRef
 	Related     []relatedRef
+	MoreRelated int    // sources beyond relatedMax, named as "und N weitere"
 	ContentHTML string // <p>[date] teaser <a>mehr...</a></p>…, sanitized
 	ContentText string // [date] teaser
 	Explain     string // Land tags with rule and evidence, for the JSON extension
+}
+
+// relatedMax is how many other sources an entry names.
+const relatedMax = 10
+
+// moreRelated is the tail of a capped "Auch berichtet von" list.
+func moreRelated(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" und %d weitere", n)
 }
 
 // entryKey is the public key of the entry an item is shown as.
@@ -278,10 +291,22 @@ func (p *presenter) present(it *storage.Item) presented {
 		explain = append(explain, e)
 	}
 	pr.Explain = strings.Join(explain, "; ")
+	// "Auch berichtet von" names sources, each once (with its first
+	// report), and at most relatedMax: a source that repeats a story, or a
+	// story told by dozens, must not make one entry a page long.
+	named := make(map[string]bool, len(it.Related))
 	for _, r := range it.Related {
 		ref := relatedRef{Title: plainText(r.Title), Link: safeURL(r.Link), Source: plainText(r.SourceName)}
 		if ref.Source == "" {
 			ref.Source = ref.Title
+		}
+		if named[ref.Source] || ref.Source == pr.Source {
+			continue
+		}
+		named[ref.Source] = true
+		if len(pr.Related) == relatedMax {
+			pr.MoreRelated++
+			continue
 		}
 		pr.Related = append(pr.Related, ref)
 	}
@@ -395,6 +420,7 @@ func contentHTML(pr *presented) string {
 				b.WriteString(html.EscapeString(name))
 			}
 		}
+		b.WriteString(moreRelated(pr.MoreRelated))
 		b.WriteString("</p>")
 	}
 	return htmlPolicy.Sanitize(b.String())

@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -186,4 +187,49 @@ func FuzzPresent(f *testing.F) {
 			t.Errorf("not well-formed: %v", err)
 		}
 	})
+}
+
+// TestRelatedNamesEachSourceOnce: "Auch berichtet von" names each other
+// source once and at most relatedMax of them, in every format: a source
+// that repeats a story, or a story told by dozens, must not make one entry
+// a page long.
+func TestRelatedNamesEachSourceOnce(t *testing.T) {
+	p := newPresenter(&config.Config{BaseURL: "http://127.0.0.1:8080"})
+	it := storage.Item{Key: "k", SourceName: "S", Title: "Titel", Teaser: "Text.", Link: "https://s.example/1", Published: testNow, Updated: testNow}
+	for i := range 3 {
+		it.Related = append(it.Related, storage.Related{Title: "Kopie", Link: fmt.Sprintf("https://news.example/%d", i), SourceName: "News"})
+	}
+	it.Related = append(it.Related, storage.Related{Title: "Eigene", Link: "https://s.example/2", SourceName: "S"})
+	for i := range 11 {
+		it.Related = append(it.Related, storage.Related{Title: "Bericht", Link: fmt.Sprintf("https://q%d.example/", i), SourceName: fmt.Sprintf("Q%02d", i)})
+	}
+	pr := p.present(&it)
+	var names []string
+	for _, r := range pr.Related {
+		names = append(names, r.Source)
+	}
+	if want := "News Q00 Q01 Q02 Q03 Q04 Q05 Q06 Q07 Q08"; strings.Join(names, " ") != want || pr.MoreRelated != 2 {
+		t.Errorf("related %v and %d more, want %s and 2 more", names, pr.MoreRelated, want)
+	}
+	if !strings.Contains(pr.ContentHTML, "Q08</a> und 2 weitere</p>") {
+		t.Errorf("content HTML: %s", pr.ContentHTML)
+	}
+	d := &doc{v: &view{}, feedID: "tag:x,2026:f", title: "T", self: "http://x/", htmlURL: "http://x/", updated: testNow, items: []presented{pr}}
+	if text := string(renderText(d)); !strings.Contains(text, "Auch berichtet von: News, Q00, Q01, Q02, Q03, Q04, Q05, Q06, Q07, Q08 und 2 weitere\n") {
+		t.Errorf("text: %s", text)
+	}
+	atom, err := renderAtom(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(atom), `rel="related"`); n != 10 {
+		t.Errorf("%d related links in Atom, want 10", n)
+	}
+	var page strings.Builder
+	if err := pageTemplate.Execute(&page, htmlPage{Title: "T", Items: []presented{pr}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), "Q08</a> und 2 weitere</p>") {
+		t.Errorf("HTML page: %s", page.String())
+	}
 }

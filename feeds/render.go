@@ -116,6 +116,7 @@ func renderText(d *doc) []byte {
 			}
 			b.WriteString("Auch berichtet von: ")
 			b.WriteString(strings.Join(names, ", "))
+			b.WriteString(moreRelated(it.MoreRelated))
 			b.WriteByte('\n')
 		}
 	}

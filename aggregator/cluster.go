@@ -35,6 +35,8 @@ func (c clusterer) Add(id int64, published time.Time, lands []string, fp []byte)
 
 func (c clusterer) Remove(id int64) { c.ix.Remove(id) }
 
+func (c clusterer) Window() time.Duration { return c.ix.Options().Window }
+
 func dedupOptions(cfg config.Dedup) dedup.Options {
 	o := dedup.DefaultOptions()
 	if cfg.Window > 0 {

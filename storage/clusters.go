@@ -35,6 +35,8 @@ type Clusterer interface {
 	Matches(published time.Time, lands []string, fingerprint []byte) []ClusterMatch
 	Add(id int64, published time.Time, lands []string, fingerprint []byte)
 	Remove(id int64)
+	// Window is how far apart in time two reports of one story may be.
+	Window() time.Duration
 }
 
 // SetClusterer installs c; nil turns near-duplicate detection off (the
@@ -45,16 +47,26 @@ func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
 // that an editor has not split off (a split item stays alone).
 // Within one source the GUID decides what is one item: a source's own
 // similar items ("Newsletter KW 12", "KW 13") are never clustered.
+//
+// The match's cluster must also be within the window of the story's date
+// (its entry's), not only the matched report: otherwise a notice that
+// two sources repeat every few days chains into one cluster forever,
+// whose new reports never show as new entries and which retention never
+// prunes, as its newest report is always recent.
 func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, sourceID int64, published time.Time, lands []string, fp []byte) (ClusterMatch, bool, error) {
+	window := c.Window()
 	for _, m := range c.Matches(published, lands, fp) {
-		var src int64
+		var src, storyMillis int64
 		var lock int
-		err := tx.QueryRowContext(ctx, `SELECT source_id, cluster_lock FROM items WHERE id = ?`, m.ID).Scan(&src, &lock)
+		err := tx.QueryRowContext(ctx, `SELECT source_id, cluster_lock, entry_published FROM items WHERE id = ?`, m.ID).Scan(&src, &lock, &storyMillis)
 		if err == sql.ErrNoRows {
 			continue // pruned meanwhile
 		}
 		if err != nil {
 			return ClusterMatch{}, false, err
+		}
+		if apart := published.Sub(fromMillis(storyMillis)).Abs(); window > 0 && apart > window {
+			continue
 		}
 		if src != sourceID && lock != lockSplit {
 			return m, true, nil

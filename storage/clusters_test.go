@@ -120,6 +120,7 @@ type noMatches struct{}
 func (noMatches) Matches(time.Time, []string, []byte) []storage.ClusterMatch { return nil }
 func (noMatches) Add(int64, time.Time, []string, []byte)                     {}
 func (noMatches) Remove(int64)                                               {}
+func (noMatches) Window() time.Duration                                      { return 0 }
 
 func TestSplitTheShownReport(t *testing.T) {
 	e := newClusterEnv(t)
@@ -203,6 +204,7 @@ func (m *matchOnce) Matches(time.Time, []string, []byte) []storage.ClusterMatch 
 }
 func (*matchOnce) Add(int64, time.Time, []string, []byte) {}
 func (*matchOnce) Remove(int64)                           {}
+func (*matchOnce) Window() time.Duration                  { return 0 }
 
 func TestRebuildNeverChainsClusters(t *testing.T) {
 	e := newClusterEnv(t)

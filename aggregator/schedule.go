@@ -83,12 +83,23 @@ type cronParser struct{}
 
 func (cronParser) Parse(spec string) (cron.Schedule, error) { return config.ParseSchedule(spec) }
 
+// fetchRecordRetention is how long fetch records are kept, whatever the
+// items' retention: they are a log of the recent past, not history.
+const fetchRecordRetention = 30 * 24 * time.Hour
+
 // maintain applies retention and drops items that have left the
 // near-duplicate window from the index. A failure is logged and retried
 // at the next hour: retention is not worth stopping the service for.
 func (a *Aggregator) maintain(ctx context.Context) {
 	now := a.now()
 	a.index.Prune(now.Add(-dedupOptions(a.cfg.Dedup).Window))
+	keep := fetchRecordRetention
+	if r := time.Duration(a.cfg.Retention); r > 0 {
+		keep = min(keep, r)
+	}
+	if _, err := a.store.PruneFetches(ctx, now.Add(-keep)); err != nil && ctx.Err() == nil {
+		a.log.Error("pruning fetch records failed", "error", err)
+	}
 	if a.cfg.Retention <= 0 {
 		return
 	}

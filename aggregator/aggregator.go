@@ -75,7 +75,8 @@ type Result struct {
 	SourceID    int64
 	Status      int // HTTP status, 0 without a response
 	NotModified bool
-	Skipped     bool      // held off by backoff or Retry-After
+	Skipped     bool      // held off by backoff or Retry-After, or Busy
+	Busy        bool      // skipped: the source's previous fetch was still running
 	RetryAfter  time.Time // when Skipped, or after a failure
 	// LastError is, when Skipped, the error of the fetch that put the
 	// source into backoff: it is still failing as far as anyone knows.
@@ -195,7 +196,7 @@ func (a *Aggregator) fetchSource(ctx context.Context, src *source, force bool, k
 	}
 	res := Result{Source: src.cfg.Name, SourceID: src.id}
 	if !src.running.TryLock() {
-		res.Skipped = true
+		res.Skipped, res.Busy = true, true
 		return res
 	}
 	defer src.running.Unlock()

@@ -18,14 +18,7 @@ func (a *Aggregator) Run(ctx context.Context) error {
 	c := cron.New(cron.WithLocation(normalize.Berlin), cron.WithParser(cronParser{}))
 	var wg sync.WaitGroup
 	run := func(src *source) {
-		res := a.fetchSource(ctx, src, false, nil, nil)
-		switch {
-		case res.Err != nil && ctx.Err() != nil:
-			// Stopped, not failed: nothing was recorded for it.
-			a.log.Debug("fetch stopped", "source", src.cfg.Name, "error", res.Err)
-		case res.Err != nil:
-			a.log.Warn("fetch failed", "source", src.cfg.Name, "error", res.Err, "retry_after", res.RetryAfter)
-		}
+		a.logRun(ctx, a.fetchSource(ctx, src, false, nil, nil))
 	}
 	for _, src := range a.sources {
 		if _, err := c.AddFunc(a.cfg.EffectiveSchedule(src.cfg), func() { run(src) }); err != nil {
@@ -53,6 +46,21 @@ func (a *Aggregator) Run(ctx context.Context) error {
 	<-c.Stop().Done()
 	wg.Wait()
 	return nil
+}
+
+// logRun logs what a scheduled run of a source did when an operator needs
+// to know: it failed, or it did not happen because the source's previous
+// run was still going (a schedule shorter than a fetch takes).
+func (a *Aggregator) logRun(ctx context.Context, res Result) {
+	switch {
+	case res.Err != nil && ctx.Err() != nil:
+		// Stopped, not failed: nothing was recorded for it.
+		a.log.Debug("fetch stopped", "source", res.Source, "error", res.Err)
+	case res.Err != nil:
+		a.log.Warn("fetch failed", "source", res.Source, "error", res.Err, "retry_after", res.RetryAfter)
+	case res.Busy:
+		a.log.Info("fetch skipped: the previous one is still running", "source", res.Source)
+	}
 }
 
 // NextRun estimates when a source with schedule spec is next due, for the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -314,5 +315,23 @@ func TestLastModifiedWithinOneSecond(t *testing.T) {
 	e.clock.Add(2 * time.Second)
 	if r := e.do("GET", "/feeds/all.atom", "If-Modified-Since", cur.Header.Get("Last-Modified")); r.StatusCode != 304 {
 		t.Errorf("If-Modified-Since of the current version, dated after a quiet second: status %d, want 304", r.StatusCode)
+	}
+}
+
+// TestHealthz: /healthz is 200 "ok" while the database can serve and
+// store, and 503 with the reason once its file is deleted under the
+// running server (every later item would be lost at the next restart).
+func TestHealthz(t *testing.T) {
+	e := newTestEnv(t, "")
+	r := e.get("/healthz")
+	if string(r.body) != "ok\n" || r.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("healthy: %q, Cache-Control %q", r.body, r.Header.Get("Cache-Control"))
+	}
+	if err := os.Remove(e.cfg.Database); err != nil {
+		t.Fatal(err)
+	}
+	r = e.do("GET", "/healthz")
+	if r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(r.body), "deleted or replaced") {
+		t.Errorf("after the database was deleted: %s %q, want 503 naming it", r.Status, r.body)
 	}
 }

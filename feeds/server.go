@@ -10,6 +10,7 @@ package feeds
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -196,8 +197,18 @@ func (s *Server) prerenderLoop(ctx context.Context) {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
+// healthz answers 200 "ok" while the server runs and its database can
+// serve and store, else 503 with the reason: monitoring must hear of a
+// database deleted under the running service or a full disk, which
+// would otherwise lose every new item without a sign.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.store.Health(r.Context()); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "unhealthy: %v\n", err)
+		return
+	}
 	w.Write([]byte("ok\n"))
 }
 

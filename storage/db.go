@@ -19,9 +19,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -51,6 +53,9 @@ type Store struct {
 
 	writerStarted bool
 	readOnly      bool // OpenReadOnly: no writer, no migrations
+
+	file     os.FileInfo // the database file as opened, for Health
+	writeErr atomic.Pointer[error]
 }
 
 // ErrReadOnly is returned by writes to a Store from OpenReadOnly.
@@ -115,6 +120,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq, maxGroup), writerDone: make(chan struct{})}
+	if path != ":memory:" {
+		if s.file, err = os.Stat(path); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("storage: open %s: %w", path, err)
+		}
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -352,4 +363,45 @@ func (s *Store) WatchOtherWriters(ctx context.Context, every time.Duration, chan
 			changed()
 		}
 	}
+}
+
+// Health reports whether the database can serve and store: it answers a
+// read, its file is still the one opened (one deleted or replaced while
+// open takes every later write with it at the next restart), and the
+// writer's last transaction met no storage fault (disk full, I/O error).
+func (s *Store) Health(ctx context.Context) error {
+	if s.file != nil {
+		st, err := os.Stat(s.path)
+		if err != nil || !os.SameFile(s.file, st) {
+			return fmt.Errorf("storage: database file %s was deleted or replaced while in use: restart egovfeed", s.path)
+		}
+	}
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM sources").Scan(&n); err != nil {
+		return fmt.Errorf("storage: database does not answer: %w", err)
+	}
+	if p := s.writeErr.Load(); p != nil {
+		return fmt.Errorf("storage: last write failed: %w", *p)
+	}
+	return nil
+}
+
+// noteWrite records for Health the outcome of a write transaction: the
+// first storage fault (disk full, I/O error, a file that can no longer be
+// written) among errs, or none. A fault of one batch's data (a constraint)
+// is the batch's, not the database's.
+func (s *Store) noteWrite(errs ...error) {
+	for _, err := range errs {
+		var se *sqlite.Error
+		if !errors.As(err, &se) {
+			continue
+		}
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CORRUPT,
+			sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_PERM:
+			s.writeErr.Store(&err)
+			return
+		}
+	}
+	s.writeErr.Store(nil)
 }

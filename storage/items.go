@@ -175,6 +175,11 @@ func (s *Store) commitGroup(group []*writeReq) {
 	if err != nil {
 		s.unindex(0)
 	}
+	errs := []error{err}
+	for i := range results {
+		errs = append(errs, results[i].err)
+	}
+	s.noteWrite(errs...)
 	for i, r := range group {
 		if err != nil && results[i].err == nil {
 			results[i] = writeRes{err: err}

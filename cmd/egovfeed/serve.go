@@ -34,6 +34,15 @@ const otherWritersCheck = 2 * time.Second
 
 func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
+		cfg, err := loadConfig(e)
+		if err != nil {
+			return err
+		}
+		unlock, err := lockServe(cfg.Database)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		var pub *feeds.Server
 		a, err := openApp(ctx, e, func() {
 			if pub != nil {

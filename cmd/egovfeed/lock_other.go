@@ -1,0 +1,7 @@
+//go:build !unix
+
+package main
+
+// lockServe does nothing where flock is missing: two serves on one
+// database work, but poll every source twice.
+func lockServe(string) (func(), error) { return func() {}, nil }

@@ -2,6 +2,7 @@ package aggregator
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/egovfeed/egovfeed/config"
 	"github.com/egovfeed/egovfeed/storage"
@@ -19,7 +20,7 @@ func (a *Aggregator) Retag(ctx context.Context) (seen, changed int, err error) {
 	for _, s := range a.sources {
 		byURL[s.cfg.URL] = s
 	}
-	stored, err := a.store.Sources(ctx)
+	stored, err := a.store.SourceStates(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -29,9 +30,15 @@ func (a *Aggregator) Retag(ctx context.Context) (seen, changed int, err error) {
 			byURL[st.URL] = &source{cfg: config.Source{Name: st.Name, URL: st.URL, Land: st.Land}, id: st.ID}
 		}
 	}
+	return a.retag(ctx, byURL)
+}
+
+// retag re-tags the stored items of the sources with the ids in only (of
+// every source if none), with the sources in byURL, keyed by URL.
+func (a *Aggregator) retag(ctx context.Context, byURL map[string]*source, only ...int64) (seen, changed int, err error) {
 	var after int64
 	for {
-		texts, err := a.store.ItemTexts(ctx, after, retagBatch)
+		texts, err := a.store.ItemTexts(ctx, after, retagBatch, only...)
 		if err != nil {
 			return seen, changed, err
 		}
@@ -50,4 +57,39 @@ func (a *Aggregator) Retag(ctx context.Context) (seen, changed int, err error) {
 		changed += n
 		after = texts[len(texts)-1].ID
 	}
+}
+
+// retagMovedSources re-tags the stored items of sources whose configured
+// Land differs from the stored one, before the new Land is stored: their
+// items would otherwise stay in the old Land's feed (and out of the new
+// one's) until an operator thought of running retag. An interrupted
+// re-tag is done again at the next start, as the stored Land is still
+// the old one.
+func (a *Aggregator) retagMovedSources(ctx context.Context, cfg *config.Config) error {
+	stored, err := a.store.SourceStates(ctx)
+	if err != nil {
+		return err
+	}
+	byURL := make(map[string]storage.Source, len(stored))
+	for _, st := range stored {
+		byURL[st.URL] = st
+	}
+	moved := map[string]*source{}
+	var ids []int64
+	for _, c := range cfg.Sources {
+		if st, ok := byURL[c.URL]; ok && st.Land != c.Land {
+			moved[c.URL] = &source{cfg: c, id: st.ID}
+			ids = append(ids, st.ID)
+			a.log.Info("source's Land changed: re-tagging its stored items", "source", c.Name, "from", st.Land, "to", c.Land)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	seen, changed, err := a.retag(ctx, moved, ids...)
+	if err != nil {
+		return fmt.Errorf("re-tag sources whose Land changed: %w", err)
+	}
+	a.log.Info("re-tagged", "items", seen, "changed", changed)
+	return nil
 }

@@ -79,3 +79,33 @@ func TestTagFromContentOff(t *testing.T) {
 		}
 	}
 }
+
+// TestLandChangeRetagsStoredItems: an operator corrects a source's land in
+// the config; at the next start its stored items move to the new Land's
+// feed (they would otherwise stay in the old one's until someone thought
+// of running retag), and other sources' items are not touched.
+func TestLandChangeRetagsStoredItems(t *testing.T) {
+	feed := `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://a.example/</link>
+<item><title>Neues Bürgerportal</title><link>https://a.example/1</link><guid>1</guid></item></channel></rss>`
+	other := `<?xml version="1.0"?><rss version="2.0"><channel><title>O</title><link>https://o.example/</link>
+<item><title>Neue Sprechzeiten</title><link>https://o.example/1</link><guid>1</guid></item></channel></rss>`
+	_, u := serveBytes(t, []byte(feed), "")
+	_, uo := serveBytes(t, []byte(other), "")
+	h := newHarness(t, nil, src("S", u, "DE-HE"), src("O", uo, "DE-BY"))
+	h.fetch(t)
+	inLand := func(h *harness, land string) int {
+		t.Helper()
+		items, err := h.store.Items(context.Background(), storage.Query{Lands: []string{land}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(items)
+	}
+	if inLand(h, "DE-HE") != 1 || inLand(h, "DE-NI") != 0 {
+		t.Fatal("before the change: the item is not in Hessen's feed only")
+	}
+	h2 := newHarnessOn(t, h, src("S", u, "DE-NI"), src("O", uo, "DE-BY"))
+	if he, ni, by := inLand(h2, "DE-HE"), inLand(h2, "DE-NI"), inLand(h2, "DE-BY"); he != 0 || ni != 1 || by != 1 {
+		t.Errorf("after the change: DE-HE %d, DE-NI %d, DE-BY %d items; want 0, 1, 1", he, ni, by)
+	}
+}

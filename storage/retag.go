@@ -14,10 +14,18 @@ type ItemText struct {
 	Teaser    string
 }
 
-// ItemTexts returns up to limit items with id > afterID, in id order.
-func (s *Store) ItemTexts(ctx context.Context, afterID int64, limit int) ([]ItemText, error) {
+// ItemTexts returns up to limit items with id > afterID, in id order; of
+// the given sources only, if any.
+func (s *Store) ItemTexts(ctx context.Context, afterID int64, limit int, sources ...int64) ([]ItemText, error) {
+	where, args := "i.id > ?", []any{afterID}
+	if len(sources) > 0 {
+		where += " AND i.source_id IN (" + placeholders(len(sources)) + ")"
+		for _, id := range sources {
+			args = append(args, id)
+		}
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT i.id, s.url, i.title, i.teaser FROM items i
-		JOIN sources s ON s.id = i.source_id WHERE i.id > ? ORDER BY i.id LIMIT ?`, afterID, limit)
+		JOIN sources s ON s.id = i.source_id WHERE `+where+` ORDER BY i.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: item texts: %w", err)
 	}

@@ -274,6 +274,36 @@ func TestGUIDlessItems(t *testing.T) {
 	}
 }
 
+// TestSourceURLCorrected: an operator corrects a source's URL (same name);
+// it stays the same source, so its items are not stored again as new,
+// also when the site moved to https and changed its GUIDs with it.
+func TestSourceURLCorrected(t *testing.T) {
+	feed := func(scheme string) []byte {
+		return []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>` + scheme + `://a.example/</link>
+<item><title>Digitale Bauanträge ab März</title><link>` + scheme + `://a.example/bau</link><guid>` + scheme + `://a.example/?p=1</guid>
+<pubDate>Mon, 03 Feb 2025 09:00:00 +0100</pubDate><description>Bauherren reichen online ein.</description></item>
+</channel></rss>`)
+	}
+	_, oldURL := serveBytes(t, feed("http"), "")
+	_, newURL := serveBytes(t, feed("https"), "")
+	h := newHarness(t, nil, src("Stadt", oldURL, "DE-HE"))
+	h.fetch(t)
+	before := h.items(t)
+	h2 := newHarnessOn(t, h, src("Stadt", newURL, "DE-HE"))
+	h2.now = h2.now.Add(time.Hour)
+	if r := h2.fetch(t)["Stadt"]; r.Err != nil || r.New != 0 {
+		t.Errorf("first fetch from the corrected URL: %+v, want no new item", r)
+	}
+	after := h2.items(t)
+	if len(after) != 1 || after[0].EntryKey != before[0].EntryKey || after[0].SourceID != before[0].SourceID {
+		t.Errorf("items after the URL change: %+v, want the one item, same entry and source", after)
+	}
+	srcs, err := h2.store.SourceStates(context.Background())
+	if err != nil || len(srcs) != 1 || srcs[before[0].SourceID].URL != newURL {
+		t.Errorf("stored sources %+v (%v), want the one source at %s", srcs, err, newURL)
+	}
+}
+
 // TestGUIDlessItemsSharingALink: a feed without GUIDs whose items all link
 // to one overview page keeps each story, and a new one on top is new, not
 // an update of the last; when the feed lists one of them alone again, it

@@ -36,9 +36,18 @@ type Source struct {
 // SyncSources upserts the configured sources on their URL and returns
 // their ids in the same order. Sources no longer configured are kept,
 // with their items, until retention removes the items.
+//
+// A configured source whose URL is not stored, while a stored source of
+// its name is no longer configured, is that source with a corrected URL
+// (a site moved to https, a new feed path): it keeps its id, so its items
+// keep their identity and are not stored again as new; the validators of
+// the old URL are dropped.
 func (s *Store) SyncSources(ctx context.Context, srcs []SourceConfig) ([]int64, error) {
 	ids := make([]int64, len(srcs))
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		if err := moveSources(ctx, tx, srcs); err != nil {
+			return err
+		}
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO sources (url, name, land, priority) VALUES (?, ?, ?, ?)
 			ON CONFLICT (url) DO UPDATE SET name = excluded.name, land = excluded.land, priority = excluded.priority
 			RETURNING id`)
@@ -57,6 +66,53 @@ func (s *Store) SyncSources(ctx context.Context, srcs []SourceConfig) ([]int64, 
 		return nil, fmt.Errorf("storage: sync sources: %w", err)
 	}
 	return ids, nil
+}
+
+// moveSources gives stored sources that are no longer configured under
+// their URL the URL a configured source of the same name now has.
+func moveSources(ctx context.Context, tx *sql.Tx, srcs []SourceConfig) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, url, name FROM sources`)
+	if err != nil {
+		return err
+	}
+	stored := map[string]bool{}
+	byName := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var url, name string
+		if err := rows.Scan(&id, &url, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		stored[url] = true
+		byName[name] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	configured := make(map[string]bool, len(srcs))
+	for _, src := range srcs {
+		configured[src.URL] = true
+	}
+	for _, src := range srcs {
+		id, ok := byName[src.Name]
+		if stored[src.URL] || !ok {
+			continue
+		}
+		var old string
+		if err := tx.QueryRowContext(ctx, `SELECT url FROM sources WHERE id = ?`, id).Scan(&old); err != nil {
+			return err
+		}
+		if configured[old] {
+			continue // the name moved to another source; that one stays
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, etag = '', last_modified = '',
+			consecutive_failures = 0, retry_after = 0 WHERE id = ?`, src.URL, id); err != nil {
+			return fmt.Errorf("source %q: move to %s: %w", src.Name, src.URL, err)
+		}
+	}
+	return nil
 }
 
 const sourceColumns = `s.id, s.url, s.name, s.land, s.feed_title, s.feed_link, s.etag, s.last_modified,

@@ -95,6 +95,10 @@ func (cronParser) Parse(spec string) (cron.Schedule, error) { return config.Pars
 // items' retention: they are a log of the recent past, not history.
 const fetchRecordRetention = 30 * 24 * time.Hour
 
+// staleSource is how long a source goes unfetched (removed from the
+// configuration) before its tombstones of pruned items are dropped.
+const staleSource = 30 * 24 * time.Hour
+
 // maintain applies retention and drops items that have left the
 // near-duplicate window from the index. A failure is logged and retried
 // at the next hour: retention is not worth stopping the service for.
@@ -107,6 +111,9 @@ func (a *Aggregator) maintain(ctx context.Context) {
 	}
 	if _, err := a.store.PruneFetches(ctx, now.Add(-keep)); err != nil && ctx.Err() == nil {
 		a.log.Error("pruning fetch records failed", "error", err)
+	}
+	if _, err := a.store.PruneTombstones(ctx, now.Add(-staleSource)); err != nil && ctx.Err() == nil {
+		a.log.Error("pruning tombstones of removed sources failed", "error", err)
 	}
 	if a.cfg.Retention <= 0 {
 		return

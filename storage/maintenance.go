@@ -85,3 +85,22 @@ func (s *Store) PruneFetches(ctx context.Context, cutoff time.Time) (int64, erro
 	}
 	return n, nil
 }
+
+// PruneTombstones deletes the tombstones of sources not fetched since
+// before cutoff (sources removed from the configuration): only a fetch
+// of its source ever forgets a tombstone, so those would stay for ever.
+func (s *Store) PruneTombstones(ctx context.Context, cutoff time.Time) (int64, error) {
+	var n int64
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM pruned WHERE source_id IN (SELECT id FROM sources WHERE last_fetch_at < ?)`, toMillis(cutoff))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: prune tombstones: %w", err)
+	}
+	return n, nil
+}

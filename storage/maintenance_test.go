@@ -236,3 +236,30 @@ func TestOpenInMemory(t *testing.T) {
 	}
 	st.Close()
 }
+
+// TestPruneTombstonesOfRemovedSources: tombstones are forgotten only by
+// fetches of their source, so a source removed from the configuration
+// would keep them for ever (review: 50,000 after one prune of the bench
+// database); sources fetched within the cutoff keep theirs.
+func TestPruneTombstonesOfRemovedSources(t *testing.T) {
+	st, _ := openStore(t)
+	ctx := context.Background()
+	old := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	seed(t, st, "https://removed.example/feed", 3, old)               // fetched long ago
+	seed(t, st, "https://kept.example/feed", 2, old.AddDate(0, 0, 1)) // fetched recently, below
+	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "https://kept.example/feed", URL: "https://kept.example/feed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Prune(ctx, old.AddDate(0, 1, 0)); err != nil { // every item: 5 tombstones
+		t.Fatal(err)
+	}
+	now := old.AddDate(0, 6, 0)
+	if _, err := st.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now, Status: 304, NotModified: true}, "https://kept.example/feed", nil, now); err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.PruneTombstones(ctx, now.AddDate(0, 0, -30))
+	if err != nil || n != 3 {
+		t.Errorf("PruneTombstones = %d, %v; want the removed source's 3", n, err)
+	}
+}

@@ -459,17 +459,29 @@ func articleLink(link string) bool {
 // taken. The result maps batch positions to the stored items.
 func (s *Store) findMoved(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem, old map[string]existing) (map[int]existing, error) {
 	var fresh []int
-	var titles []string
+	var links []string
+	var dates []int64
 	for i := range items {
 		if _, ok := old[items[i].GUID]; !ok {
 			fresh = append(fresh, i)
-			titles = append(titles, items[i].Title)
+			if items[i].Link != "" {
+				links = append(links, items[i].Link)
+			}
+			if items[i].DateFromSource {
+				dates = append(dates, toMillis(items[i].Published))
+			}
 		}
 	}
 	if len(fresh) == 0 {
 		return nil, nil
 	}
-	list, err := jsonArray(titles)
+	// A match shares the title and two of link, date and teaser, so it
+	// shares the link or the date: both are indexed.
+	linkList, err := jsonArray(links)
+	if err != nil {
+		return nil, err
+	}
+	dateList, err := json.Marshal(dates)
 	if err != nil {
 		return nil, err
 	}
@@ -485,7 +497,7 @@ func (s *Store) findMoved(ctx context.Context, tx *sql.Tx, sourceID int64, items
 		date         int64 // the source's date; 0 if it gave none
 	}
 	byTitle := map[string][]candidate{}
-	rows, err := tx.StmtContext(ctx, s.stmt.lookupMoved).QueryContext(ctx, sourceID, list)
+	rows, err := tx.StmtContext(ctx, s.stmt.lookupMoved).QueryContext(ctx, sourceID, linkList, string(dateList))
 	if err != nil {
 		return nil, fmt.Errorf("look up moved items: %w", err)
 	}
@@ -662,7 +674,10 @@ func (s *Store) prepare(ctx context.Context) error {
 			UNION ALL SELECT guid, 0, x'', 0, 1 FROM pruned WHERE source_id = ?1 AND guid IN batch`},
 		{&s.stmt.lookupMoved, `SELECT id, title, teaser, link, CASE WHEN date_from_source THEN published ELSE 0 END,
 			content_hash, entry_published FROM items
-			WHERE source_id = ? AND title IN (SELECT value FROM json_each(?)) ORDER BY id DESC`},
+			WHERE link IN (SELECT value FROM json_each(?2)) AND +source_id = ?1 -- the link index, not a scan of the source
+			UNION SELECT id, title, teaser, link, CASE WHEN date_from_source THEN published ELSE 0 END,
+			content_hash, entry_published FROM items WHERE source_id = ?1 AND published IN (SELECT value FROM json_each(?3))
+			ORDER BY id DESC`},
 		{&s.stmt.insertAlias, `INSERT INTO item_aliases (source_id, guid, item_id) VALUES (?, ?, ?)`},
 		{&s.stmt.trimAliases, `DELETE FROM item_aliases WHERE item_id = ?1 AND id NOT IN (
 			SELECT id FROM item_aliases WHERE item_id = ?1 ORDER BY id DESC LIMIT ?2)`},

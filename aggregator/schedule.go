@@ -115,6 +115,12 @@ func (a *Aggregator) maintain(ctx context.Context) {
 	if _, err := a.store.PruneTombstones(ctx, now.Add(-staleSource)); err != nil && ctx.Err() == nil {
 		a.log.Error("pruning tombstones of removed sources failed", "error", err)
 	}
+	// Last, after the deletes: a first retention run can grow the WAL.
+	defer func() {
+		if _, err := a.store.ShrinkWAL(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("shrinking the WAL failed; retried in an hour", "error", err)
+		}
+	}()
 	if a.cfg.Retention <= 0 {
 		return
 	}

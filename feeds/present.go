@@ -310,7 +310,14 @@ func (p *presenter) present(it *storage.Item) presented {
 		}
 		pr.Related = append(pr.Related, ref)
 	}
-	pr.Title = titleWithPlace(plainText(it.Title), p.place(it, pr.Lands))
+	title := plainText(it.Title)
+	if title == "" {
+		// A title that was only markup (escaped twice by its source, say)
+		// is empty once stripped here: the teaser's start says more than
+		// "(ohne Titel)".
+		title = headline(pr.Teaser)
+	}
+	pr.Title = titleWithPlace(title, p.place(it, pr.Lands))
 	pr.ContentText = "[" + pr.Date + "] " + pr.Teaser
 	pr.ContentHTML = contentHTML(&pr)
 	return pr
@@ -374,6 +381,22 @@ func hasPlacePrefix(title string) bool {
 		}
 	}
 	return true
+}
+
+// headlineMax is how many characters of a teaser stand in for a missing
+// title.
+const headlineMax = 100
+
+// headline is the start of text as a title: whole words, "…" when cut.
+func headline(text string) string {
+	if utf8.RuneCountInString(text) <= headlineMax {
+		return text
+	}
+	cut := text[:len(string([]rune(text)[:headlineMax]))]
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:–-") + " …"
 }
 
 // titleWithPlace builds "Ort: Schlagzeile".

@@ -233,3 +233,22 @@ func TestRelatedNamesEachSourceOnce(t *testing.T) {
 		t.Errorf("HTML page: %s", page.String())
 	}
 }
+
+// TestTitleFromTeaser: a title that is empty once stripped (markup only,
+// escaped twice by its source) gives way to the teaser's start, not to
+// "(ohne Titel)"; with no teaser either, that is what is left.
+func TestTitleFromTeaser(t *testing.T) {
+	p := newPresenter(&config.Config{BaseURL: "http://127.0.0.1:8080"})
+	long := strings.Repeat("Die Stadtverwaltung informiert über neue Öffnungszeiten. ", 4)
+	for _, tc := range []struct{ title, teaser, want string }{
+		{"<b></b>", "Die Stadt informiert.", "Die Stadt informiert."},
+		{"", long, "Die Stadtverwaltung informiert über neue Öffnungszeiten. Die Stadtverwaltung informiert über neue …"},
+		{"<b></b>", "", "(ohne Titel)"},
+		{"Neue Öffnungszeiten", "Text.", "Neue Öffnungszeiten"},
+	} {
+		it := storage.Item{Key: "k", SourceName: "News", Title: tc.title, Teaser: tc.teaser, Published: testNow, Updated: testNow}
+		if got := p.present(&it).Title; got != tc.want {
+			t.Errorf("title %q, teaser %q: %q, want %q", tc.title, tc.teaser, got, tc.want)
+		}
+	}
+}

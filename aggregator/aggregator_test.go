@@ -725,3 +725,26 @@ func TestStopDropsQueuedBatches(t *testing.T) {
 		t.Errorf("%d of %d sources stored and %d recorded after the stop; want the queued batches dropped and nothing else recorded", stored, n, recorded)
 	}
 }
+
+// TestLongLinkAsGUID: a GUID-less item keyed by a long link (up to the
+// 2,048 bytes links may have) gets a key within the 512 bytes GUIDs may
+// have, as a long GUID does, and keeps it across fetches.
+func TestLongLinkAsGUID(t *testing.T) {
+	link := "https://stadt.example/aktuelles/" + strings.Repeat("a", 900)
+	body := rssItems(`<item><title>Lang</title><link>` + link + `</link></item>` +
+		`<item><title>Auch lang</title><link>` + link + `</link></item>`)
+	fs, u := serveBytes(t, body, "")
+	h := newHarness(t, nil, src("S", u, ""))
+	if r := h.fetch(t)["S"]; r.New != 2 {
+		t.Fatalf("first fetch: %+v, want 2 new", r)
+	}
+	for _, it := range h.items(t) {
+		if len(it.GUID) > 512 || it.Link != link {
+			t.Errorf("item %q: GUID of %d bytes, link kept: %v", it.Title, len(it.GUID), it.Link == link)
+		}
+	}
+	fs.set(append(body, ' '))
+	if r := h.fetch(t)["S"]; r.New != 0 || r.Updated != 0 {
+		t.Errorf("re-fetch: %+v, want nothing stored", r)
+	}
+}

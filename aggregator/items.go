@@ -39,7 +39,7 @@ func (a *Aggregator) normalizeFeed(src *source, feed *gofeed.Feed, feedURL strin
 		if it.GUID == "" {
 			continue
 		}
-		if it.GUID == it.Link && normalize.Text(fi.GUID) == "" {
+		if it.Link != "" && it.GUID == boundGUID(it.Link) && normalize.Text(fi.GUID) == "" {
 			if byLink == nil {
 				byLink = map[string]int{}
 			}
@@ -56,7 +56,7 @@ func (a *Aggregator) normalizeFeed(src *source, feed *gofeed.Feed, feedURL strin
 	for _, i := range keyedByLink {
 		if it := &items[i]; byLink[it.Link] > 1 {
 			h := sha256.Sum256([]byte(it.Title))
-			it.GUID = it.Link + " " + hex.EncodeToString(h[:8])
+			it.GUID = boundGUID(it.Link + " " + hex.EncodeToString(h[:8]))
 		}
 	}
 	// A feed repeating a GUID means one item. Which of its variants is
@@ -76,6 +76,16 @@ func (a *Aggregator) normalizeFeed(src *source, feed *gofeed.Feed, feedURL strin
 		}
 	}
 	return out
+}
+
+// boundGUID keeps a key within guidMax bytes: a longer one (a GUID, or a
+// link standing in for one) is replaced by its hash.
+func boundGUID(g string) string {
+	if len(g) <= guidMax {
+		return g
+	}
+	h := sha256.Sum256([]byte(g))
+	return "sha256:" + hex.EncodeToString(h[:16])
 }
 
 // variantLess orders variants of one item by their text.
@@ -118,13 +128,10 @@ func (a *Aggregator) normalizeItem(src *source, fi *gofeed.Item, base *url.URL, 
 	}
 
 	switch guid := normalize.Text(fi.GUID); {
-	case len(guid) > guidMax:
-		h := sha256.Sum256([]byte(guid))
-		it.GUID = "sha256:" + hex.EncodeToString(h[:16])
 	case guid != "":
-		it.GUID = guid
+		it.GUID = boundGUID(guid)
 	case it.Link != "":
-		it.GUID = it.Link
+		it.GUID = boundGUID(it.Link)
 	case it.Title != "" || it.Teaser != "":
 		h := sha256.Sum256([]byte(it.Title + "\x00" + it.Teaser))
 		it.GUID = "sha256:" + hex.EncodeToString(h[:16])

@@ -32,19 +32,11 @@ func TestMaintainPrunesFetchRecords(t *testing.T) {
 			}))
 			defer srv.Close()
 			cfg := config.Default()
-			cfg.Database = filepath.Join(t.TempDir(), "t.db")
 			cfg.Fetch.AllowPrivateNetworks = true
 			cfg.Retention = config.Duration(tt.retention)
 			cfg.Sources = []config.Source{{Name: "s", URL: srv.URL + "/feed"}}
-			if err := cfg.Validate(); err != nil {
-				t.Fatal(err)
-			}
+			store := openTestStore(t, &cfg)
 			ctx := context.Background()
-			store, err := storage.Open(ctx, cfg.Database)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer store.Close()
 			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			a, err := New(ctx, &cfg, store, Options{Now: func() time.Time { return now }})
 			if err != nil {
@@ -69,4 +61,20 @@ func TestMaintainPrunesFetchRecords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openTestStore validates cfg with a database in a fresh folder and opens
+// that database; it is closed when the test ends.
+func openTestStore(t *testing.T, cfg *config.Config) *storage.Store {
+	t.Helper()
+	cfg.Database = filepath.Join(t.TempDir(), "t.db")
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	store, err := storage.Open(context.Background(), cfg.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store
 }

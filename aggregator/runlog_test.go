@@ -5,13 +5,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/egovfeed/egovfeed/config"
-	"github.com/egovfeed/egovfeed/storage"
 )
 
 // TestScheduledRunLog: an operator learns from the log (at info) that a
@@ -19,17 +17,9 @@ import (
 // and that a fetch failed; a stop and a backoff are not news.
 func TestScheduledRunLog(t *testing.T) {
 	cfg := config.Default()
-	cfg.Database = filepath.Join(t.TempDir(), "t.db")
 	cfg.Sources = []config.Source{{Name: "Stadt", URL: "https://stadt.example/feed"}}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	store := openTestStore(t, &cfg)
 	ctx := context.Background()
-	store, err := storage.Open(ctx, cfg.Database)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	var logs bytes.Buffer
 	a, err := New(ctx, &cfg, store, Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {

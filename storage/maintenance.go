@@ -71,28 +71,22 @@ func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
 // 0.8 GB) a year, which item retention alone (or none, retention: 0)
 // would keep.
 func (s *Store) PruneFetches(ctx context.Context, cutoff time.Time) (int64, error) {
-	var n int64
-	err := s.Transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM fetches WHERE started_at < ?`, toMillis(cutoff))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("storage: prune fetch records: %w", err)
-	}
-	return n, nil
+	return s.deleteRows(ctx, "prune fetch records", `DELETE FROM fetches WHERE started_at < ?`, toMillis(cutoff))
 }
 
 // PruneTombstones deletes the tombstones of sources not fetched since
 // before cutoff (sources removed from the configuration): only a fetch
 // of its source ever forgets a tombstone, so those would stay for ever.
 func (s *Store) PruneTombstones(ctx context.Context, cutoff time.Time) (int64, error) {
+	return s.deleteRows(ctx, "prune tombstones",
+		`DELETE FROM pruned WHERE source_id IN (SELECT id FROM sources WHERE last_fetch_at < ?)`, toMillis(cutoff))
+}
+
+// deleteRows runs one DELETE in its own transaction and counts the rows.
+func (s *Store) deleteRows(ctx context.Context, what, query string, args ...any) (int64, error) {
 	var n int64
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM pruned WHERE source_id IN (SELECT id FROM sources WHERE last_fetch_at < ?)`, toMillis(cutoff))
+		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -100,7 +94,7 @@ func (s *Store) PruneTombstones(ctx context.Context, cutoff time.Time) (int64, e
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("storage: prune tombstones: %w", err)
+		return 0, fmt.Errorf("storage: %s: %w", what, err)
 	}
 	return n, nil
 }

@@ -33,24 +33,32 @@ func setupDedup(fs *flag.FlagSet) func(context.Context, *env) error {
 
 func setupSplit(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
-		if len(e.args) != 1 {
-			return &exitError{code: 2, err: errors.New("usage: egovfeed split ITEM-ID")}
-		}
-		a, err := openExistingApp(ctx, e)
-		if err != nil {
-			return err
-		}
-		defer a.Close()
-		it, err := lookupItem(ctx, a.store, e.args[0])
-		if err != nil {
-			return err
-		}
-		if err := a.store.Split(ctx, it.ID, time.Now()); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "item %d (%s) is now an entry of its own and stays out of clusters\n", it.ID, it.Title)
-		return nil
+		return withOneItem(ctx, e, "usage: egovfeed split ITEM-ID", func(a *app, it storage.Item) error {
+			if err := a.store.Split(ctx, it.ID, time.Now()); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "item %d (%s) is now an entry of its own and stays out of clusters\n", it.ID, it.Title)
+			return nil
+		})
 	}
+}
+
+// withOneItem runs an editor's command on the one item its argument
+// names (see lookupItem), in a database that must exist.
+func withOneItem(ctx context.Context, e *env, usage string, fn func(a *app, it storage.Item) error) error {
+	if len(e.args) != 1 {
+		return &exitError{code: 2, err: errors.New(usage)}
+	}
+	a, err := openExistingApp(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	it, err := lookupItem(ctx, a.store, e.args[0])
+	if err != nil {
+		return err
+	}
+	return fn(a, it)
 }
 
 func setupMerge(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -96,32 +104,22 @@ func setupHide(hidden bool) func(fs *flag.FlagSet) func(context.Context, *env) e
 	name := map[bool]string{true: "hide", false: "unhide"}[hidden]
 	return func(fs *flag.FlagSet) func(context.Context, *env) error {
 		return func(ctx context.Context, e *env) error {
-			if len(e.args) != 1 {
-				return &exitError{code: 2, err: fmt.Errorf("usage: egovfeed %s ITEM-ID", name)}
-			}
-			a, err := openExistingApp(ctx, e)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			it, err := lookupItem(ctx, a.store, e.args[0])
-			if err != nil {
-				return err
-			}
-			n, err := a.store.Hide(ctx, it.ID, hidden, time.Now())
-			switch {
-			case errors.Is(err, storage.ErrUnchanged) && hidden:
-				fmt.Fprintf(e.stdout, "the story of item %d (%s) is hidden already: nothing changed\n", it.ID, it.Title)
-			case errors.Is(err, storage.ErrUnchanged):
-				fmt.Fprintf(e.stdout, "the story of item %d (%s) is not hidden: nothing changed\n", it.ID, it.Title)
-			case err != nil:
-				return err
-			case hidden:
-				fmt.Fprintf(e.stdout, "the story of item %d (%s, %d reports) is out of every feed; egovfeed unhide %d puts it back\n", it.ID, it.Title, n, it.ID)
-			default:
-				fmt.Fprintf(e.stdout, "the story of item %d (%s, %d reports) is back in its feeds, under its entry id\n", it.ID, it.Title, n)
-			}
-			return nil
+			return withOneItem(ctx, e, "usage: egovfeed "+name+" ITEM-ID", func(a *app, it storage.Item) error {
+				n, err := a.store.Hide(ctx, it.ID, hidden, time.Now())
+				switch {
+				case errors.Is(err, storage.ErrUnchanged) && hidden:
+					fmt.Fprintf(e.stdout, "the story of item %d (%s) is hidden already: nothing changed\n", it.ID, it.Title)
+				case errors.Is(err, storage.ErrUnchanged):
+					fmt.Fprintf(e.stdout, "the story of item %d (%s) is not hidden: nothing changed\n", it.ID, it.Title)
+				case err != nil:
+					return err
+				case hidden:
+					fmt.Fprintf(e.stdout, "the story of item %d (%s, %d reports) is out of every feed; egovfeed unhide %d puts it back\n", it.ID, it.Title, n, it.ID)
+				default:
+					fmt.Fprintf(e.stdout, "the story of item %d (%s, %d reports) is back in its feeds, under its entry id\n", it.ID, it.Title, n)
+				}
+				return nil
+			})
 		}
 	}
 }

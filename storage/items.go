@@ -455,8 +455,10 @@ func articleLink(link string) bool {
 // date), a corrected link or a new domain keeps date and text; a recurring
 // notice on one page ("Sitzung des Gemeinderats") shares title and link
 // but not date and text, so it stays a new item even when the previous one
-// has just left the feed. A stored item that is still listed is never
-// taken. The result maps batch positions to the stored items.
+// has just left the feed. Two empty teasers are no shared text: a notice
+// that has none would otherwise be taken for the previous one on title and
+// link alone, and never appear. A stored item that is still listed is
+// never taken. The result maps batch positions to the stored items.
 func (s *Store) findMoved(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem, old map[string]existing) (map[int]existing, error) {
 	var fresh []int
 	var links []string
@@ -527,7 +529,7 @@ func (s *Store) findMoved(ctx context.Context, tx *sql.Tx, sourceID int64, items
 			if it.DateFromSource && c.date != 0 && c.date == toMillis(it.Published) {
 				same++
 			}
-			if it.Teaser == c.teaser {
+			if it.Teaser != "" && it.Teaser == c.teaser {
 				same++
 			}
 			if !taken[c.id] && same >= 2 {

@@ -43,6 +43,10 @@ func TestMovedItems(t *testing.T) {
 			{bau},
 			{with(bau, func(it *storage.NewItem) { it.GUID = "urn:uuid:1"; it.Published = day.AddDate(0, 1, 0) })},
 		}, 1, storage.SaveStats{Rekeyed: 1}},
+		{"new GUID, same link and date, no teaser", [][]storage.NewItem{
+			{with(bau, func(it *storage.NewItem) { it.Teaser = "" })},
+			{with(bau, func(it *storage.NewItem) { it.GUID, it.Teaser = "urn:uuid:1", "" })},
+		}, 1, storage.SaveStats{Rekeyed: 1}},
 		{"GUID-less item, link corrected", [][]storage.NewItem{
 			{with(bau, func(it *storage.NewItem) { it.GUID = it.Link })},
 			{with(bau, func(it *storage.NewItem) {
@@ -96,6 +100,12 @@ func TestMovedItems(t *testing.T) {
 			{bau},
 			{with(bau, func(it *storage.NewItem) {
 				it.GUID, it.Published, it.Teaser = "https://stadt.example/?p=99", day.AddDate(0, 0, 14), "Die nächste Sitzung."
+			})},
+		}, 2, storage.SaveStats{New: 1}},
+		{"same title and link, other date, no teaser (a recurring notice without text)", [][]storage.NewItem{
+			{with(bau, func(it *storage.NewItem) { it.Teaser = "" })},
+			{with(bau, func(it *storage.NewItem) {
+				it.GUID, it.Published, it.Teaser = "https://stadt.example/?p=99", day.AddDate(0, 0, 14), ""
 			})},
 		}, 2, storage.SaveStats{New: 1}},
 		{"same title, other link and date (a weekly notice)", [][]storage.NewItem{

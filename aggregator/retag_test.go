@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/egovfeed/egovfeed/aggregator"
 	"github.com/egovfeed/egovfeed/storage"
@@ -107,5 +108,50 @@ func TestLandChangeRetagsStoredItems(t *testing.T) {
 	h2 := newHarnessOn(t, h, src("S", u, "DE-NI"), src("O", uo, "DE-BY"))
 	if he, ni, by := inLand(h2, "DE-HE"), inLand(h2, "DE-NI"), inLand(h2, "DE-BY"); he != 0 || ni != 1 || by != 1 {
 		t.Errorf("after the change: DE-HE %d, DE-NI %d, DE-BY %d items; want 0, 1, 1", he, ni, by)
+	}
+}
+
+// TestLandChangeWithURLCorrected: an operator who corrects a source's URL
+// and Land in one edit finds its stored items in the new Land's feed at
+// the next start, as after a change of the Land alone; the feed need not
+// change them for that.
+func TestLandChangeWithURLCorrected(t *testing.T) {
+	feed := []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://a.example/</link>
+<item><title>Neues Bürgerportal</title><link>https://a.example/1</link><guid>1</guid></item></channel></rss>`)
+	for _, tc := range []struct {
+		name   string
+		newURL bool
+	}{
+		{"Land changed", false},
+		{"URL and Land changed", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, u := serveBytes(t, feed, "")
+			h := newHarness(t, nil, src("S", u, "DE-HE"))
+			h.fetch(t)
+			u2 := u
+			if tc.newURL {
+				_, u2 = serveBytes(t, feed, "")
+			}
+			h2 := newHarnessOn(t, h, src("S", u2, "DE-NI"))
+			inLand := func(land string) int {
+				t.Helper()
+				items, err := h2.store.Items(context.Background(), storage.Query{Lands: []string{land}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return len(items)
+			}
+			if he, ni := inLand("DE-HE"), inLand("DE-NI"); he != 0 || ni != 1 {
+				t.Errorf("at the start: DE-HE %d, DE-NI %d items; want 0, 1", he, ni)
+			}
+			h2.now = h2.now.Add(time.Hour)
+			if r := h2.fetch(t)["S"]; r.Err != nil || r.New != 0 {
+				t.Errorf("fetch: %+v, want no new item", r)
+			}
+			if he, ni := inLand("DE-HE"), inLand("DE-NI"); he != 0 || ni != 1 {
+				t.Errorf("after a fetch: DE-HE %d, DE-NI %d items; want 0, 1", he, ni)
+			}
+		})
 	}
 }

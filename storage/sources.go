@@ -71,7 +71,9 @@ func (s *Store) SyncSources(ctx context.Context, srcs []SourceConfig) ([]int64, 
 // moveSources gives stored sources that are no longer configured under
 // their URL the URL a configured source of the same name now has.
 func moveSources(ctx context.Context, tx *sql.Tx, srcs []SourceConfig) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, url, name FROM sources`)
+	// In id order: of several stored sources of one name, the newest is
+	// taken (aggregator.retagMovedSources picks the same one).
+	rows, err := tx.QueryContext(ctx, `SELECT id, url, name FROM sources ORDER BY id`)
 	if err != nil {
 		return err
 	}

@@ -336,6 +336,45 @@ func TestGUIDlessItemsSharingALink(t *testing.T) {
 	}
 }
 
+// TestGUIDlessItemsSharingLinkAndTitle: GUID-less items on one overview
+// page with a generic title ("Bekanntmachung") are different notices when
+// their texts differ: each is stored, and one left alone in the feed stays
+// the same item.
+func TestGUIDlessItemsSharingLinkAndTitle(t *testing.T) {
+	item := func(title, text string) string {
+		return `<item><title>` + title + `</title><link>https://stadt.example/aktuelles</link><description>` + text + `</description></item>`
+	}
+	sperrung := item("Bekanntmachung", "Sperrung der Hauptstraße am 3. März.")
+	wahl := item("Bekanntmachung", "Wahlhelfer für die Landtagswahl gesucht.")
+	kita := item("Neue Kita eröffnet", "Vier.")
+	for _, tc := range []struct {
+		name  string
+		steps []string
+		new   []int
+		want  int // items stored after the last step
+	}{
+		{"two notices of one title", []string{sperrung + wahl}, []int{2}, 2},
+		{"and another story", []string{sperrung + kita + wahl}, []int{3}, 3},
+		{"one of them added later", []string{sperrung + kita, wahl + sperrung + kita}, []int{2, 1}, 3},
+		{"one of them left alone", []string{sperrung + wahl + kita, wahl + kita}, []int{3, 0}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, u := serveBytes(t, rssItems(tc.steps[0]), "")
+			h := newHarness(t, nil, src("S", u, "DE-HE"))
+			for i, body := range tc.steps {
+				fs.set(rssItems(body))
+				h.now = h.now.Add(time.Hour)
+				if r := h.fetch(t)["S"]; r.Err != nil || r.New != tc.new[i] || r.Updated != 0 {
+					t.Errorf("fetch %d: %+v, want %d new, none updated", i+1, r, tc.new[i])
+				}
+			}
+			if n := len(h.items(t)); n != tc.want {
+				t.Errorf("%d items stored, want %d", n, tc.want)
+			}
+		})
+	}
+}
+
 // TestRepeatedGUIDInAnyOrder: a feed that lists one GUID twice with
 // different texts, in an order that changes between fetches, stores one
 // item and does not update it back and forth.

@@ -52,10 +52,22 @@ func (a *Aggregator) normalizeFeed(src *source, feed *gofeed.Feed, feedURL strin
 	// article pages links to one overview) are told apart by their title:
 	// keyed by the link alone they would be one item, and a new story
 	// would overwrite the last. A feed going from one such item to two
-	// re-keys the stored one (storage finds it moved).
+	// re-keys the stored one (storage finds it moved). Items that share
+	// the title too ("Bekanntmachung") are told apart by their teaser as
+	// well: keyed alike, all but one would be dropped below as variants of
+	// one item.
+	type linkTitle struct{ link, title string }
+	perTitle := make(map[linkTitle]int, len(keyedByLink))
+	for _, i := range keyedByLink {
+		perTitle[linkTitle{items[i].Link, items[i].Title}]++
+	}
 	for _, i := range keyedByLink {
 		if it := &items[i]; byLink[it.Link] > 1 {
-			h := sha256.Sum256([]byte(it.Title))
+			text := it.Title
+			if perTitle[linkTitle{it.Link, it.Title}] > 1 {
+				text += "\x00" + it.Teaser
+			}
+			h := sha256.Sum256([]byte(text))
 			it.GUID = boundGUID(it.Link + " " + hex.EncodeToString(h[:8]))
 		}
 	}

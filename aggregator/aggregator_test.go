@@ -375,6 +375,44 @@ func TestGUIDlessItemsSharingLinkAndTitle(t *testing.T) {
 	}
 }
 
+// TestGUIDlessSharedLinkBackToOne: a GUID-less feed whose items share one
+// link goes from one item to two and back to one, either way round: each
+// story stays one item with its own text, none overwrites the other.
+func TestGUIDlessSharedLinkBackToOne(t *testing.T) {
+	item := func(title, text string) string {
+		return `<item><title>` + title + `</title><link>https://stadt.example/aktuelles</link><description>` + text + `</description></item>`
+	}
+	x, y := item("Haushalt beschlossen", "Eins."), item("Brücke gesperrt", "Zwei.")
+	for _, tc := range []struct {
+		name   string
+		bodies []string
+	}{
+		{"the older leaves", []string{x, y + x, y, y + x, x}},
+		{"the newer leaves", []string{x, y + x, x, y + x, y}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, u := serveBytes(t, rssItems(tc.bodies[0]), "")
+			h := newHarness(t, nil, src("S", u, "DE-HE"))
+			for i, body := range tc.bodies {
+				fs.set(rssItems(body))
+				h.now = h.now.Add(time.Hour)
+				r := h.fetch(t)["S"]
+				wantNew := map[bool]int{true: 1, false: 0}[i == 0 || i == 1]
+				if r.Err != nil || r.New != wantNew || r.Updated != 0 {
+					t.Errorf("fetch %d: %+v, want %d new and no update", i+1, r, wantNew)
+				}
+			}
+			texts := map[string]string{}
+			for _, it := range h.items(t) {
+				texts[it.Title] += it.Teaser
+			}
+			if len(texts) != 2 || texts["Haushalt beschlossen"] != "Eins." || texts["Brücke gesperrt"] != "Zwei." {
+				t.Errorf("stored %v, want each story once with its own text", texts)
+			}
+		})
+	}
+}
+
 // TestRepeatedGUIDInAnyOrder: a feed that lists one GUID twice with
 // different texts, in an order that changes between fetches, stores one
 // item and does not update it back and forth.

@@ -61,14 +61,24 @@ func (a *Aggregator) normalizeFeed(src *source, feed *gofeed.Feed, feedURL strin
 	for _, i := range keyedByLink {
 		perTitle[linkTitle{items[i].Link, items[i].Title}]++
 	}
+	// Each also names its key of the other state as AltGUID, so that
+	// storage finds it when the feed goes from two such items back to one:
+	// the one left must not be taken for the item stored under the bare
+	// link.
+	sharedKey := func(it *storage.NewItem, withTeaser bool) string {
+		text := it.Title
+		if withTeaser {
+			text += "\x00" + it.Teaser
+		}
+		h := sha256.Sum256([]byte(text))
+		return boundGUID(it.Link + " " + hex.EncodeToString(h[:8]))
+	}
 	for _, i := range keyedByLink {
-		if it := &items[i]; byLink[it.Link] > 1 {
-			text := it.Title
-			if perTitle[linkTitle{it.Link, it.Title}] > 1 {
-				text += "\x00" + it.Teaser
-			}
-			h := sha256.Sum256([]byte(text))
-			it.GUID = boundGUID(it.Link + " " + hex.EncodeToString(h[:8]))
+		it := &items[i]
+		if byLink[it.Link] > 1 {
+			it.GUID, it.AltGUID = sharedKey(it, perTitle[linkTitle{it.Link, it.Title}] > 1), it.GUID
+		} else {
+			it.AltGUID = sharedKey(it, false)
 		}
 	}
 	// A feed repeating a GUID means one item. Which of its variants is

@@ -32,6 +32,13 @@ type NewItem struct {
 	Lands          []LandTag
 	// Fingerprint holds the near-duplicate features the Clusterer reads.
 	Fingerprint []byte
+	// AltGUID, if set, is another key the item may be stored under: a
+	// GUID-less item keyed by its link alone while it is the only one with
+	// that link, and by link and title while others share it. The stored
+	// item under AltGUID is the item when it has the same title and the
+	// one under GUID has not (a feed going from two such items back to
+	// one must not write the newer over the older).
+	AltGUID string
 }
 
 // landCodes lists the codes of tags.
@@ -249,6 +256,7 @@ type existing struct {
 	hash      []byte
 	published int64 // the entry's date, which its Land rows carry
 	pruned    bool  // retention deleted it; its tombstone is all there is
+	title     string
 }
 
 // saveItems inserts new items and updates changed ones; re-storing an
@@ -260,6 +268,16 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 	guids, old, err := s.lookupGUIDs(ctx, tx, sourceID, items)
 	if err != nil {
 		return st, err
+	}
+	for i := range items {
+		it := &items[i]
+		if it.AltGUID == "" {
+			continue
+		}
+		alt, ok := old[it.AltGUID]
+		if prev, found := old[it.GUID]; ok && !alt.pruned && alt.title == it.Title && (!found || prev.title != it.Title) {
+			it.GUID = it.AltGUID // stored under its other key (see AltGUID)
+		}
 	}
 	// Tombstones of GUIDs the feed has not listed for tombstoneGrace are
 	// done with. (The look-ups of tombstones are one index seek for a
@@ -353,14 +371,24 @@ func jsonArray(keys []string) (string, error) {
 // stored of them: items, and tombstones of pruned ones.
 func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, items []NewItem) (string, map[string]existing, error) {
 	keys := make([]string, len(items))
+	var alts []string
 	for i := range items {
 		keys[i] = items[i].GUID
+		if items[i].AltGUID != "" {
+			alts = append(alts, items[i].AltGUID)
+		}
 	}
 	guids, err := jsonArray(keys)
 	if err != nil {
 		return "", nil, err
 	}
-	rows, err := tx.StmtContext(ctx, s.stmt.lookupGUIDs).QueryContext(ctx, sourceID, guids)
+	lookup := guids
+	if len(alts) > 0 {
+		if lookup, err = jsonArray(append(keys, alts...)); err != nil {
+			return "", nil, err
+		}
+	}
+	rows, err := tx.StmtContext(ctx, s.stmt.lookupGUIDs).QueryContext(ctx, sourceID, lookup)
 	if err != nil {
 		return "", nil, fmt.Errorf("look up items: %w", err)
 	}
@@ -369,7 +397,7 @@ func (s *Store) lookupGUIDs(ctx context.Context, tx *sql.Tx, sourceID int64, ite
 	for rows.Next() {
 		var g string
 		var e existing
-		if err := rows.Scan(&g, &e.id, &e.hash, &e.published, &e.pruned); err != nil {
+		if err := rows.Scan(&g, &e.id, &e.hash, &e.published, &e.pruned, &e.title); err != nil {
 			return "", nil, err
 		}
 		if _, stored := out[g]; !stored || !e.pruned {
@@ -670,10 +698,10 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.stmt.insertLand, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.stmt.lookupGUIDs, `WITH batch(guid) AS (SELECT value FROM json_each(?2))
-			SELECT guid, id, content_hash, entry_published, 0 FROM items WHERE source_id = ?1 AND guid IN batch
-			UNION ALL SELECT a.guid, i.id, i.content_hash, i.entry_published, 0
+			SELECT guid, id, content_hash, entry_published, 0, title FROM items WHERE source_id = ?1 AND guid IN batch
+			UNION ALL SELECT a.guid, i.id, i.content_hash, i.entry_published, 0, i.title
 				FROM item_aliases a JOIN items i ON i.id = a.item_id WHERE a.source_id = ?1 AND a.guid IN batch
-			UNION ALL SELECT guid, 0, x'', 0, 1 FROM pruned WHERE source_id = ?1 AND guid IN batch`},
+			UNION ALL SELECT guid, 0, x'', 0, 1, '' FROM pruned WHERE source_id = ?1 AND guid IN batch`},
 		{&s.stmt.lookupMoved, `SELECT id, title, teaser, link, CASE WHEN date_from_source THEN published ELSE 0 END,
 			content_hash, entry_published FROM items
 			WHERE link IN (SELECT value FROM json_each(?2)) AND +source_id = ?1 -- the link index, not a scan of the source

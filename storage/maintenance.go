@@ -31,10 +31,10 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	return os.Chmod(path, 0o600)
 }
 
-// Prune deletes items published before cutoff, and fetch records older
-// than it. A cluster goes only as a whole, once its newest report is
-// older than cutoff, so no story loses its primary and reappears as a
-// duplicate. Each deleted item leaves a tombstone (source, GUID), one for
+// Prune deletes items published before cutoff (fetch records have their
+// own retention, never longer: PruneFetches). A cluster goes only as a
+// whole, once its newest report is older than cutoff, so no story loses
+// its primary and reappears as a duplicate. Each deleted item leaves a tombstone (source, GUID), one for
 // each of its aliases too, so that its feed listing it still does not
 // bring it back as new. It returns how many items were deleted.
 func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
@@ -53,10 +53,7 @@ func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
 		if err != nil {
 			return err
 		}
-		if n, err = res.RowsAffected(); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM fetches WHERE started_at < ?`, toMillis(cutoff))
+		n, err = res.RowsAffected()
 		return err
 	})
 	if err != nil {

@@ -114,12 +114,12 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 	if a.now == nil {
 		a.now = time.Now
 	}
-	if err := a.retagMovedSources(ctx, cfg); err != nil {
-		return nil, err
-	}
 	scs := make([]storage.SourceConfig, len(cfg.Sources))
 	for i, s := range cfg.Sources {
 		scs[i] = storage.SourceConfig{Name: s.Name, URL: s.URL, Land: s.Land, Priority: s.EffectivePriority()}
+	}
+	if err := a.retagMovedSources(ctx, cfg, scs); err != nil {
+		return nil, err
 	}
 	ids, err := store.SyncSources(ctx, scs)
 	if err != nil {

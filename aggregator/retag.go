@@ -64,35 +64,17 @@ func (a *Aggregator) retag(ctx context.Context, byURL map[string]*source, only .
 // items would otherwise stay in the old Land's feed (and out of the new
 // one's) until an operator thought of running retag. An interrupted
 // re-tag is done again at the next start, as the stored Land is still
-// the old one. A source whose URL was corrected in the same edit is found
-// by its name, as SyncSources will find it (storage.moveSources): by its
-// URL it is not stored yet.
-func (a *Aggregator) retagMovedSources(ctx context.Context, cfg *config.Config) error {
-	stored, err := a.store.SourceStates(ctx)
+// the old one. Sources are matched as SyncSources will match them, so a
+// source whose URL was corrected in the same edit is found too.
+func (a *Aggregator) retagMovedSources(ctx context.Context, cfg *config.Config, scs []storage.SourceConfig) error {
+	stored, err := a.store.StoredSources(ctx, scs)
 	if err != nil {
 		return err
 	}
-	configured := make(map[string]bool, len(cfg.Sources))
-	for _, c := range cfg.Sources {
-		configured[c.URL] = true
-	}
-	byURL := make(map[string]storage.Source, len(stored))
-	byName := make(map[string]storage.Source, len(stored))
-	for _, st := range stored {
-		byURL[st.URL] = st
-		if prev, ok := byName[st.Name]; !ok || st.ID > prev.ID {
-			byName[st.Name] = st
-		}
-	}
 	moved := map[string]*source{}
 	var ids []int64
-	for _, c := range cfg.Sources {
-		st, ok := byURL[c.URL]
-		if !ok {
-			st, ok = byName[c.Name]
-			ok = ok && !configured[st.URL]
-		}
-		if ok && st.Land != c.Land {
+	for i, c := range cfg.Sources {
+		if st := stored[i]; st.ID != 0 && st.Land != c.Land {
 			// Keyed by the stored URL, which the stored items name.
 			moved[st.URL] = &source{cfg: c, id: st.ID}
 			ids = append(ids, st.ID)

@@ -68,53 +68,74 @@ func (s *Store) SyncSources(ctx context.Context, srcs []SourceConfig) ([]int64, 
 	return ids, nil
 }
 
-// moveSources gives stored sources that are no longer configured under
-// their URL the URL a configured source of the same name now has.
+// moveSources gives each stored source that a configured source matches
+// by name (see matchSources) that source's URL.
 func moveSources(ctx context.Context, tx *sql.Tx, srcs []SourceConfig) error {
-	// In id order: of several stored sources of one name, the newest is
-	// taken (aggregator.retagMovedSources picks the same one).
-	rows, err := tx.QueryContext(ctx, `SELECT id, url, name FROM sources ORDER BY id`)
+	matches, err := matchSources(ctx, tx, srcs)
 	if err != nil {
 		return err
 	}
-	stored := map[string]bool{}
-	byName := map[string]int64{}
-	for rows.Next() {
-		var id int64
-		var url, name string
-		if err := rows.Scan(&id, &url, &name); err != nil {
-			rows.Close()
-			return err
+	for i, m := range matches {
+		if m.ID == 0 || m.URL == srcs[i].URL {
+			continue
 		}
-		stored[url] = true
-		byName[name] = id
+		if _, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, etag = '', last_modified = '',
+			consecutive_failures = 0, retry_after = 0 WHERE id = ?`, srcs[i].URL, m.ID); err != nil {
+			return fmt.Errorf("source %q: move to %s: %w", srcs[i].Name, srcs[i].URL, err)
+		}
 	}
-	rows.Close()
+	return nil
+}
+
+// StoredSources returns, for each configured source, the stored source it
+// is, as SyncSources will take it (ID 0 for a new one): the one with its
+// URL, else a stored source of its name whose URL is no longer configured
+// (the newest, if several), which is the same source with a corrected URL.
+// Only ID, URL, Name and Land are set.
+func (s *Store) StoredSources(ctx context.Context, srcs []SourceConfig) ([]Source, error) {
+	m, err := matchSources(ctx, s.r, srcs)
+	if err != nil {
+		return nil, fmt.Errorf("storage: stored sources: %w", err)
+	}
+	return m, nil
+}
+
+// matchSources is StoredSources on q (a transaction in SyncSources).
+func matchSources(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, srcs []SourceConfig) ([]Source, error) {
+	// In id order: of several stored sources of one name, the newest wins.
+	rows, err := q.QueryContext(ctx, `SELECT id, url, name, land FROM sources ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byURL := map[string]Source{}
+	byName := map[string]Source{}
+	for rows.Next() {
+		var st Source
+		if err := rows.Scan(&st.ID, &st.URL, &st.Name, &st.Land); err != nil {
+			return nil, err
+		}
+		byURL[st.URL] = st
+		byName[st.Name] = st
+	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	configured := make(map[string]bool, len(srcs))
 	for _, src := range srcs {
 		configured[src.URL] = true
 	}
-	for _, src := range srcs {
-		id, ok := byName[src.Name]
-		if stored[src.URL] || !ok {
-			continue
-		}
-		var old string
-		if err := tx.QueryRowContext(ctx, `SELECT url FROM sources WHERE id = ?`, id).Scan(&old); err != nil {
-			return err
-		}
-		if configured[old] {
-			continue // the name moved to another source; that one stays
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, etag = '', last_modified = '',
-			consecutive_failures = 0, retry_after = 0 WHERE id = ?`, src.URL, id); err != nil {
-			return fmt.Errorf("source %q: move to %s: %w", src.Name, src.URL, err)
+	out := make([]Source, len(srcs))
+	for i, src := range srcs {
+		if st, ok := byURL[src.URL]; ok {
+			out[i] = st
+		} else if st, ok := byName[src.Name]; ok && !configured[st.URL] {
+			out[i] = st
 		}
 	}
-	return nil
+	return out, nil
 }
 
 const sourceColumns = `s.id, s.url, s.name, s.land, s.feed_title, s.feed_link, s.etag, s.last_modified,

@@ -21,6 +21,18 @@ func openStore(t *testing.T) (*storage.Store, string) {
 	return st, path
 }
 
+// stadtSource syncs the one source the tombstone and moved-item tests
+// fetch for, and returns its URL and id.
+func stadtSource(t *testing.T, st *storage.Store) (string, int64) {
+	t.Helper()
+	const url = "https://stadt.example/feed"
+	ids, err := st.SyncSources(context.Background(), []storage.SourceConfig{{Name: "Stadt", URL: url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url, ids[0]
+}
+
 // seed stores n items of one source.
 func seed(t *testing.T, st *storage.Store, url string, n int, published time.Time) int64 {
 	t.Helper()
@@ -134,11 +146,7 @@ func TestPruneKeepsClustersWhole(t *testing.T) {
 func TestPrunedItemsStayPruned(t *testing.T) {
 	st, _ := openStore(t)
 	ctx := context.Background()
-	const url = "https://stadt.example/feed"
-	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "Stadt", URL: url}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, id := stadtSource(t, st)
 	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	fetch := func(guids ...string) storage.SaveStats {
 		t.Helper()
@@ -148,7 +156,7 @@ func TestPrunedItemsStayPruned(t *testing.T) {
 			// Undated: published is the first-seen time.
 			items = append(items, storage.NewItem{GUID: g, Title: "Über uns " + g, Link: "https://stadt.example/" + g})
 		}
-		s, err := st.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now, Status: 200}, url, items, now)
+		s, err := st.SaveFetch(ctx, storage.Fetch{SourceID: id, StartedAt: now, Status: 200}, url, items, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,16 +212,12 @@ func TestTombstonesAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer server.Close()
-	const url = "https://stadt.example/feed"
-	ids, err := fetcher.SyncSources(ctx, []storage.SourceConfig{{Name: "Stadt", URL: url}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, id := stadtSource(t, fetcher)
 	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	save := func() storage.SaveStats {
 		t.Helper()
 		now = now.Add(time.Hour)
-		s, err := fetcher.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now, Status: 200}, url,
+		s, err := fetcher.SaveFetch(ctx, storage.Fetch{SourceID: id, StartedAt: now, Status: 200}, url,
 			[]storage.NewItem{{GUID: "impressum", Title: "Impressum", Link: "https://stadt.example/impressum"}}, now)
 		if err != nil {
 			t.Fatal(err)

@@ -129,17 +129,14 @@ func TestMovedItems(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			st, _ := openStore(t)
 			ctx := context.Background()
-			const url = "https://stadt.example/feed"
-			ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "Stadt", URL: url}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			url, id := stadtSource(t, st)
 			now := day
 			var first []storage.Item
 			var got storage.SaveStats
+			var err error
 			for i, items := range tc.fetches {
 				now = now.Add(time.Hour)
-				if got, err = st.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now, Status: 200}, url, items, now); err != nil {
+				if got, err = st.SaveFetch(ctx, storage.Fetch{SourceID: id, StartedAt: now, Status: 200}, url, items, now); err != nil {
 					t.Fatalf("fetch %d: %v", i+1, err)
 				}
 				if i == 0 {
@@ -183,18 +180,14 @@ func TestMovedItems(t *testing.T) {
 func TestMovedItemAliases(t *testing.T) {
 	st, path := openStore(t)
 	ctx := context.Background()
-	const url = "https://stadt.example/feed"
-	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "Stadt", URL: url}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, id := stadtSource(t, st)
 	now := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 	fetch := func(guid string) storage.SaveStats {
 		t.Helper()
 		now = now.Add(time.Hour)
 		it := storage.NewItem{GUID: guid, Title: "Digitale Bauanträge", Link: "https://stadt.example/bau",
 			Published: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), DateFromSource: true}
-		s, err := st.SaveFetch(ctx, storage.Fetch{SourceID: ids[0], StartedAt: now, Status: 200}, url, []storage.NewItem{it}, now)
+		s, err := st.SaveFetch(ctx, storage.Fetch{SourceID: id, StartedAt: now, Status: 200}, url, []storage.NewItem{it}, now)
 		if err != nil {
 			t.Fatal(err)
 		}

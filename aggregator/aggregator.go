@@ -128,11 +128,34 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 	for i, s := range cfg.Sources {
 		a.sources = append(a.sources, &source{cfg: s, id: ids[i]})
 	}
+	if n, err := store.RestoreSources(ctx, ids, a.now()); err != nil {
+		return nil, err
+	} else if n > 0 {
+		a.log.Info("sources configured again: their stories are shown again", "sources", n)
+	}
 	if a.index, err = loadIndex(ctx, store, dedupOptions(cfg.Dedup), a.now()); err != nil {
 		return nil, err
 	}
 	store.SetClusterer(clusterer{a.index})
 	return a, nil
+}
+
+// RemoveUnconfigured takes the stored sources that the configuration no
+// longer lists out of the outputs (see storage.RemoveUnconfigured). Only
+// serve calls it: its configuration is the one that publishes.
+func (a *Aggregator) RemoveUnconfigured(ctx context.Context) error {
+	ids := make([]int64, len(a.sources))
+	for i, src := range a.sources {
+		ids[i] = src.id
+	}
+	n, err := a.store.RemoveUnconfigured(ctx, ids, a.now())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		a.log.Info("sources no longer configured: their stories leave the feeds, their items stay until retention", "sources", n)
+	}
+	return nil
 }
 
 // FetchAll fetches every source once, concurrently within the configured

@@ -101,11 +101,15 @@ func clusterOf(ctx context.Context, tx *sql.Tx, id int64) (*clusterRef, error) {
 // rebuild brings several visible members together). When the shown item
 // changes, it gets updated = now: the entry's content changed. A cluster
 // with a hidden member (see Hide) has no visible item, and all its
-// members become hidden.
+// members become hidden. A report of a source removed from the
+// configuration (RemoveUnconfigured) is never shown: a cluster of only
+// such reports has no visible item.
 func electPrimary(ctx context.Context, tx *sql.Tx, root int64, now time.Time) error {
 	var best int64
-	err := tx.QueryRowContext(ctx, `SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id
-		WHERE i.id = ? OR i.cluster_id = ? ORDER BY s.priority DESC, i.published, i.id LIMIT 1`, root, root).Scan(&best)
+	var bestRemoved bool
+	err := tx.QueryRowContext(ctx, `SELECT i.id, s.removed_at <> 0 FROM items i JOIN sources s ON s.id = i.source_id
+		WHERE i.id = ? OR i.cluster_id = ? ORDER BY s.removed_at <> 0, s.priority DESC, i.published, i.id LIMIT 1`,
+		root, root).Scan(&best, &bestRemoved)
 	if err != nil {
 		return fmt.Errorf("elect primary of %d: %w", root, err)
 	}
@@ -121,6 +125,14 @@ func electPrimary(ctx context.Context, tx *sql.Tx, root int64, now time.Time) er
 		_, err := tx.ExecContext(ctx, `UPDATE items SET visible = 0, hidden = 1
 			WHERE (id = ? OR cluster_id = ?) AND (visible <> 0 OR hidden <> 1)`, root, root)
 		return err
+	}
+	if bestRemoved {
+		// Every report is from a source no longer configured.
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET visible = 0 WHERE (id = ? OR cluster_id = ?) AND visible <> 0`,
+			root, root); err != nil {
+			return fmt.Errorf("elect primary of %d: %w", root, err)
+		}
+		return nil
 	}
 	if visible == 1 && bestVisible == 1 {
 		return nil

@@ -87,7 +87,8 @@ func (e *clusterEnv) entries() []string {
 }
 
 // check asserts the cluster invariants on the raw tables: one visible
-// item per cluster (none in a hidden one), no cluster_id pointing at a member of another
+// item per cluster (none in a hidden one or one of removed sources only,
+// never one of a removed source), no cluster_id pointing at a member of another
 // cluster, one entry key per cluster and no entry key in two clusters.
 func (e *clusterEnv) check(when string) {
 	e.t.Helper()
@@ -97,8 +98,11 @@ func (e *clusterEnv) check(when string) {
 	}
 	defer db.Close()
 	for _, c := range []struct{ what, query string }{
-		{"clusters without exactly one visible item (none if hidden)", `SELECT count(*) FROM (SELECT coalesce(cluster_id, id) r,
-			sum(visible) v, max(hidden) h FROM items GROUP BY r HAVING v <> 1 - h)`},
+		{"clusters without exactly one visible item (none if hidden or all from removed sources)", `SELECT count(*) FROM
+			(SELECT coalesce(i.cluster_id, i.id) r, sum(i.visible) v, max(i.hidden) h, min(s.removed_at <> 0) gone
+			FROM items i JOIN sources s ON s.id = i.source_id GROUP BY r HAVING v <> (CASE WHEN h = 1 OR gone = 1 THEN 0 ELSE 1 END))`},
+		{"visible items of removed sources", `SELECT count(*) FROM items i JOIN sources s ON s.id = i.source_id
+			WHERE i.visible = 1 AND s.removed_at <> 0`},
 		{"items whose cluster_id points at a member", `SELECT count(*) FROM items i JOIN items r ON r.id = i.cluster_id WHERE r.cluster_id IS NOT NULL`},
 		{"clusters with more than one entry key", `SELECT count(*) FROM (SELECT coalesce(cluster_id, id) r FROM items GROUP BY r HAVING count(DISTINCT entry_key) > 1)`},
 		{"entry keys of more than one cluster", `SELECT count(*) FROM (SELECT entry_key FROM items GROUP BY entry_key HAVING count(DISTINCT coalesce(cluster_id, id)) > 1)`},
@@ -484,5 +488,82 @@ func TestPageLinksJoinNothing(t *testing.T) {
 			}
 			e.check("after rebuild")
 		})
+	}
+}
+
+// TestRemovedSources: a source gone from serve's configuration leaves the
+// outputs (its stories alone leave, shared ones are shown by another
+// source's report under the same entry) and comes back when configured
+// again, under its entry ids.
+func TestRemovedSources(t *testing.T) {
+	e := newClusterEnv(t)
+	ctx := context.Background()
+	e.save(2, "m1", "https://x.example/c") // News 2 first: shown
+	e.save(1, "n1", "https://x.example/c")
+	e.save(2, "m2", "https://x.example/d") // News 2 alone
+	e.save(1, "n3", "https://x.example/e") // News 1 alone
+	type entry struct{ key, shown, related string }
+	state := func() map[string]entry {
+		t.Helper()
+		items, err := e.st.Items(ctx, storage.Query{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]entry{}
+		for _, it := range items {
+			var rel []string
+			for _, r := range it.Related {
+				rel = append(rel, r.SourceName)
+			}
+			out[it.GUID] = entry{it.EntryKey, it.SourceName, fmt.Sprint(rel)}
+		}
+		return out
+	}
+	before := state()
+	if len(before) != 3 || before["m1"].related != "[News 1]" {
+		t.Fatalf("before: %+v, want m1 (with News 1's report), m2, n3", before)
+	}
+
+	n, err := e.st.RemoveUnconfigured(ctx, []int64{e.ids[0], e.ids[1]}, e.now)
+	if err != nil || n != 1 {
+		t.Fatalf("RemoveUnconfigured = %d, %v; want 1 source", n, err)
+	}
+	e.check("after removal")
+	got := state()
+	want := map[string]entry{
+		// The shared story stays, shown by News 1, under its entry; News 2
+		// is no longer named beside it.
+		"n1": {before["m1"].key, "News 1", "[]"},
+		"n3": before["n3"],
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("after removal:\n got %+v\nwant %+v", got, want)
+	}
+	if it, err := e.st.ItemByKey(ctx, storage.ItemKey(e.urls[2], "m2")); err != nil || !it.SourceRemoved || it.Visible {
+		t.Errorf("m2 after removal: removed %v, visible %v, %v; want removed, not visible", it.SourceRemoved, it.Visible, err)
+	}
+	if n, err := e.st.RemoveUnconfigured(ctx, []int64{e.ids[0], e.ids[1]}, e.now); err != nil || n != 0 {
+		t.Errorf("second RemoveUnconfigured = %d, %v; want 0", n, err)
+	}
+
+	// A configured source reporting a removed source's story shows it
+	// under the entry readers had.
+	e.save(1, "n2", "https://x.example/d")
+	e.check("after a report joined a removed source's story")
+	if got := state()["n2"]; got.key != before["m2"].key || got.related != "[]" {
+		t.Errorf("joined story: %+v, want entry %s without related reports", got, before["m2"].key)
+	}
+
+	n, err = e.st.RestoreSources(ctx, e.ids, e.now)
+	if err != nil || n != 1 {
+		t.Fatalf("RestoreSources = %d, %v; want 1 source", n, err)
+	}
+	e.check("after restore")
+	got = state()
+	if len(got) != 3 || got["m1"] != before["m1"] || got["m2"].key != before["m2"].key || got["m2"].related != "[News 1]" {
+		t.Errorf("after restore: %+v; want m1 and m2 shown again under their entries, n3", got)
+	}
+	if n, err := e.st.RestoreSources(ctx, e.ids, e.now); err != nil || n != 0 {
+		t.Errorf("second RestoreSources = %d, %v; want 0", n, err)
 	}
 }

@@ -38,6 +38,7 @@ type Item struct {
 	ClusterLayer   string
 	Visible        bool // the primary of its cluster (or alone), unless the story is hidden
 	Hidden         bool // an editor took its story out of every feed (Hide)
+	SourceRemoved  bool // its source is no longer configured (RemoveUnconfigured): never shown
 	Lands          []LandTag
 	// Related are other items reporting the same story (filled by the
 	// cluster queries; empty otherwise).
@@ -90,14 +91,14 @@ type Query struct {
 
 const itemColumns = `i.id, i.key, i.source_id, s.name, s.url, s.land, s.feed_title, s.feed_link, i.guid, i.title, i.teaser,
 	i.link, i.orig_link, i.published, i.date_from_source, i.first_seen, i.updated,
-	i.entry_key, i.entry_published, coalesce(i.cluster_id, 0), i.cluster_layer, i.visible, i.hidden`
+	i.entry_key, i.entry_published, coalesce(i.cluster_id, 0), i.cluster_layer, i.visible, i.hidden, s.removed_at <> 0`
 
 func scanItem(sc interface{ Scan(...any) error }) (Item, error) {
 	var it Item
 	var pub, first, upd, entryPub int64
 	err := sc.Scan(&it.ID, &it.Key, &it.SourceID, &it.SourceName, &it.SourceURL, &it.SourceLand, &it.FeedTitle, &it.FeedLink,
 		&it.GUID, &it.Title, &it.Teaser, &it.Link, &it.OrigLink, &pub, &it.DateFromSource, &first, &upd,
-		&it.EntryKey, &entryPub, &it.ClusterID, &it.ClusterLayer, &it.Visible, &it.Hidden)
+		&it.EntryKey, &entryPub, &it.ClusterID, &it.ClusterLayer, &it.Visible, &it.Hidden, &it.SourceRemoved)
 	it.Published, it.FirstSeen, it.Updated = fromMillis(pub), fromMillis(first), fromMillis(upd)
 	it.EntryPublished = fromMillis(entryPub)
 	return it, err
@@ -296,7 +297,7 @@ func (s *Store) loadRelatedOf(ctx context.Context, ids []any, items []Item, root
 	in := placeholders(len(ids))
 	rows, err := s.r.QueryContext(ctx, `SELECT i.id, coalesce(i.cluster_id, i.id), i.title, i.link, s.name
 		FROM items i JOIN sources s ON s.id = i.source_id
-		WHERE i.visible = 0 AND (i.cluster_id IN (`+in+`) OR i.id IN (`+in+`)) ORDER BY i.published, i.id`,
+		WHERE i.visible = 0 AND s.removed_at = 0 AND (i.cluster_id IN (`+in+`) OR i.id IN (`+in+`)) ORDER BY i.published, i.id`,
 		// A new slice: ids is a window of the caller's, and appending to
 		// it in place would overwrite the caller's next chunk.
 		slices.Concat(ids, ids)...)

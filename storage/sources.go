@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -30,7 +31,10 @@ type Source struct {
 	LastError           string
 	ConsecutiveFailures int
 	RetryAfter          time.Time
-	Items               int
+	// RemovedAt is when serve found the source gone from its
+	// configuration (zero while configured): see RemoveUnconfigured.
+	RemovedAt time.Time
+	Items     int
 }
 
 // SyncSources upserts the configured sources on their URL and returns
@@ -139,18 +143,19 @@ func matchSources(ctx context.Context, q interface {
 }
 
 const sourceColumns = `s.id, s.url, s.name, s.land, s.feed_title, s.feed_link, s.etag, s.last_modified,
-	s.last_fetch_at, s.last_status, s.last_error, s.consecutive_failures, s.retry_after`
+	s.last_fetch_at, s.last_status, s.last_error, s.consecutive_failures, s.retry_after, s.removed_at`
 
 func scanSource(sc interface{ Scan(...any) error }, extra ...any) (Source, error) {
 	var src Source
-	var lastFetch, retry int64
+	var lastFetch, retry, removed int64
 	dest := append([]any{&src.ID, &src.URL, &src.Name, &src.Land, &src.FeedTitle, &src.FeedLink, &src.ETag, &src.LastModified,
-		&lastFetch, &src.LastStatus, &src.LastError, &src.ConsecutiveFailures, &retry}, extra...)
+		&lastFetch, &src.LastStatus, &src.LastError, &src.ConsecutiveFailures, &retry, &removed}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return src, err
 	}
 	src.LastFetchAt = fromMillis(lastFetch)
 	src.RetryAfter = fromMillis(retry)
+	src.RemovedAt = fromMillis(removed)
 	return src, nil
 }
 
@@ -241,4 +246,102 @@ func fromMillis(ms int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms).UTC()
+}
+
+// RemoveUnconfigured marks every stored source not in keep as removed from
+// the configuration and takes its items out of the outputs: a story it
+// reported alone leaves every feed, one it reported with others is shown
+// by another source's report. The items stay until retention, so a source
+// configured again (RestoreSources) brings its stories back under their
+// entry ids. It returns how many sources it marked.
+//
+// Only serve calls it: its configuration is the one that publishes. A
+// fetch with another configuration on the same database must not take the
+// running server's sources out of its feeds.
+func (s *Store) RemoveUnconfigured(ctx context.Context, keep []int64, now time.Time) (int, error) {
+	n, err := s.markRemoved(ctx, keep, true, now)
+	if err != nil {
+		return 0, fmt.Errorf("storage: remove unconfigured sources: %w", err)
+	}
+	return n, nil
+}
+
+// RestoreSources clears the removed mark of the sources in ids, configured
+// again, and shows their stories as before. It returns how many sources
+// were marked.
+func (s *Store) RestoreSources(ctx context.Context, ids []int64, now time.Time) (int, error) {
+	n, err := s.markRemoved(ctx, ids, false, now)
+	if err != nil {
+		return 0, fmt.Errorf("storage: restore sources: %w", err)
+	}
+	return n, nil
+}
+
+// markRemoved marks the sources not in ids as removed (remove), or clears
+// the mark of those in ids, and elects the primaries of every cluster with
+// an item of a source whose mark changed, in one transaction.
+func (s *Store) markRemoved(ctx context.Context, ids []int64, remove bool, now time.Time) (int, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return 0, err
+	}
+	var changed []int64
+	err = s.Transact(ctx, func(tx *sql.Tx) error {
+		changed = changed[:0]
+		q := `UPDATE sources SET removed_at = 0 WHERE removed_at <> 0 AND id IN (SELECT value FROM json_each(?)) RETURNING id`
+		args := []any{string(list)}
+		if remove {
+			q = `UPDATE sources SET removed_at = ? WHERE removed_at = 0 AND id NOT IN (SELECT value FROM json_each(?)) RETURNING id`
+			args = []any{toMillis(now), string(list)}
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			changed = append(changed, id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, id := range changed {
+			if err := electSourceStories(ctx, tx, id, now); err != nil {
+				return fmt.Errorf("source %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+	return len(changed), err
+}
+
+// electSourceStories elects the primary of every cluster with an item of
+// the source.
+func electSourceStories(ctx context.Context, tx *sql.Tx, sourceID int64, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT coalesce(cluster_id, id) FROM items WHERE source_id = ?`, sourceID)
+	if err != nil {
+		return err
+	}
+	var roots []int64
+	for rows.Next() {
+		var r int64
+		if err := rows.Scan(&r); err != nil {
+			rows.Close()
+			return err
+		}
+		roots = append(roots, r)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, r := range roots {
+		if err := electPrimary(ctx, tx, r, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }

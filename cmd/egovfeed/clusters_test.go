@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/egovfeed/egovfeed/storage"
 )
@@ -159,5 +163,90 @@ func TestHideAndUnhide(t *testing.T) {
 				t.Errorf("the story is back as %q, want its entry id %s", ids[n1], story)
 			}
 		})
+	}
+}
+
+// TestRemovedSourceLeavesFeeds: a source taken out of the configuration
+// leaves the feeds when serve starts without it (not when a fetch with
+// another configuration runs on the database), and comes back under its
+// entry ids when configured again.
+func TestRemovedSourceLeavesFeeds(t *testing.T) {
+	news := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(newsRSS)) }))
+	defer news.Close()
+	official := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(officialRSS)) }))
+	defer official.Close()
+	newsSrc := fmt.Sprintf("  - name: news\n    url: %s/feed\n", news.URL)
+	amtSrc := fmt.Sprintf("  - name: amt\n    url: %s/feed\n    land: DE-HE\n", official.URL)
+	both := writeConfig(t, newsSrc+amtSrc)
+	if code, out, errs := runCmd(t, "fetch", "-config", both); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+	n1 := storage.ItemKey(news.URL+"/feed", "n1")
+	n2 := storage.ItemKey(news.URL+"/feed", "n2")
+	before := entryIDs(t, both)
+	// The story's entry key is its first stored report's: either source's.
+	story := before[n1] + before[storage.ItemKey(official.URL+"/feed", "a1")]
+	if len(before) != 2 || story == "" || before[n2] == "" {
+		t.Fatalf("entries %v, want the shared story and the news site's own under %s", before, n2)
+	}
+
+	// The same database, the official source only.
+	amtOnly := filepath.Join(t.TempDir(), "config.yaml")
+	addr := freeAddr(t)
+	if err := os.WriteFile(amtOnly, []byte(fmt.Sprintf("database: %s\nlisten: %s\nfetch:\n  allow_private_networks: true\nsources:\n%s",
+		filepath.Join(filepath.Dir(both), "e.db"), addr, amtSrc)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCmd(t, "fetch", "-config", amtOnly); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+	if got := entryIDs(t, amtOnly); len(got) != 2 {
+		t.Errorf("after a fetch without the news site: entries %v, want both still (only serve removes)", got)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan int, 1)
+	var stderr lockedBuffer
+	go func() { served <- run(ctx, []string{"serve", "-config", amtOnly}, io.Discard, &stderr) }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not listen\n%s", stderr.String())
+		}
+	}
+	resp, err := http.Get("http://" + addr + "/feeds/all.atom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	cancel()
+	if code := <-served; code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "sources no longer configured") {
+		t.Errorf("serve did not log the removal:\n%s", stderr.String())
+	}
+	feed := string(body)
+	if !strings.Contains(feed, story) || strings.Contains(feed, before[n2]) || strings.Contains(feed, "news") {
+		t.Errorf("all.atom served without the news site: want the shared story (%s), not the news site's own (%s), no mention of it:\n%s",
+			story, before[n2], feed)
+	}
+	if code, out, _ := runCmd(t, "sources", "-config", amtOnly); code != 0 || !strings.Contains(lineOf(out, "news"), "removed 20") {
+		t.Errorf("sources: exit %d, want the news site marked removed:\n%s", code, out)
+	}
+	if code, out, _ := runCmd(t, "explain", "-config", amtOnly, n2); code != 0 || !strings.Contains(out, "not shown: its source is no longer") {
+		t.Errorf("explain %s: exit %d, want it named not shown:\n%s", n2, code, out)
+	}
+
+	// Configured again (a fetch with it is enough): back under the same ids.
+	if code, out, errs := runCmd(t, "fetch", "-config", both); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+	if got := entryIDs(t, both); fmt.Sprint(got) != fmt.Sprint(before) {
+		t.Errorf("configured again: entries %v, want %v", got, before)
 	}
 }

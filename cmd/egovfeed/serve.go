@@ -53,6 +53,9 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 			return stoppedEarly(ctx, e, err)
 		}
 		defer a.Close()
+		if err := a.agg.RemoveUnconfigured(ctx); err != nil {
+			return stoppedEarly(ctx, e, err)
+		}
 		var opts []feeds.Option
 		limit, stopBudget := startMemoryBudget(ctx, a.cfg)
 		defer stopBudget()

@@ -64,10 +64,15 @@ func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 			row(c.Name, c.Land, s, nextRun)
 		}
 		// Then the stored sources no longer configured: their items stay
-		// until retention removes them.
+		// until retention removes them, out of the feeds once serve has
+		// started without them.
 		for _, s := range srcs {
 			if _, ok := stored[s.URL]; ok {
-				row(s.Name, s.Land, s, "not configured")
+				state := "not configured"
+				if !s.RemovedAt.IsZero() {
+					state = "removed " + berlinTime(s.RemovedAt)
+				}
+				row(s.Name, s.Land, s, state)
 			}
 		}
 		return tw.Flush()

@@ -46,6 +46,9 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 		if it.Hidden {
 			fmt.Fprintf(e.stdout, "  hidden: its story is out of every feed (egovfeed unhide %d puts it back)\n", it.ID)
 		}
+		if it.SourceRemoved {
+			fmt.Fprint(e.stdout, "  not shown: its source is no longer in serve's configuration (another source's report of its story may be)\n")
+		}
 		fmt.Fprint(e.stdout, "\nLänder:\n")
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  LAND\tRULE\tEVIDENCE")

@@ -13,7 +13,7 @@ import (
 )
 
 // notYetRun is the next run of a configured source that serve or fetch has
-// never registered: whichever starts first fetches it at once.
+// never fetched: whichever starts first fetches it at once.
 const notYetRun = "when serve or fetch starts"
 
 func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -29,9 +29,19 @@ func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		stored := map[string]storage.Source{}
+		// Matched as serve and fetch will match them: a source whose URL
+		// was corrected under the same name is its stored row.
+		scs := make([]storage.SourceConfig, len(cfg.Sources))
+		for i, c := range cfg.Sources {
+			scs[i] = storage.SourceConfig{Name: c.Name, URL: c.URL}
+		}
+		matched, err := store.StoredSources(ctx, scs)
+		if err != nil {
+			return err
+		}
+		stored := map[int64]storage.Source{}
 		for _, s := range srcs {
-			stored[s.URL] = s
+			stored[s.ID] = s
 		}
 		now := time.Now()
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -50,11 +60,13 @@ func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 		// Configured sources first, in the configuration's order, with
 		// their configured name and Land: a source added since the last
 		// serve or fetch has no row yet but is listed all the same.
-		for _, c := range cfg.Sources {
-			s, ok := stored[c.URL]
-			delete(stored, c.URL)
-			if !ok {
-				row(c.Name, c.Land, storage.Source{}, notYetRun)
+		for i, c := range cfg.Sources {
+			s := stored[matched[i].ID]
+			delete(stored, matched[i].ID)
+			if s.LastFetchAt.IsZero() {
+				// Also when a command that only edits (retag, split…)
+				// has registered it: only serve and fetch fetch.
+				row(c.Name, c.Land, s, notYetRun)
 				continue
 			}
 			nextRun := "-"
@@ -67,7 +79,7 @@ func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 		// until retention removes them, out of the feeds once serve has
 		// started without them.
 		for _, s := range srcs {
-			if _, ok := stored[s.URL]; ok {
+			if _, ok := stored[s.ID]; ok {
 				state := "not configured"
 				if !s.RemovedAt.IsZero() {
 					state = "removed " + berlinTime(s.RemovedAt)

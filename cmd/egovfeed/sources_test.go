@@ -91,14 +91,42 @@ func TestSourcesAndFetchTimes(t *testing.T) {
 		})
 	}
 
+	// A command that edits (retag) registers the new source without
+	// fetching it, and a URL corrected under the same name is the stored
+	// source: neither changes what the listing says.
+	if code, out, errs := runCmd(t, "retag", "-config", cfgPath); code != 0 {
+		t.Fatalf("retag: exit %d\n%s%s", code, out, errs)
+	}
+	text, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.Replace(string(text), good.URL+"/feed", good.URL+"/feed?moved=1", 1)
+	if err := os.WriteFile(cfgPath, []byte(moved), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs = runCmd(t, "sources", "-config", cfgPath); code != 0 {
+		t.Fatalf("sources: exit %d\n%s%s", code, out, errs)
+	}
+	if l := lineOf(out, "neu"); !strings.Contains(l, notYetRun) {
+		t.Errorf("registered, never fetched: %q, want its next run %q\n%s", l, notYetRun, out)
+	}
+	if f := strings.Fields(lineOf(out, "good")); len(f) < 7 || f[6] != "1" || strings.Contains(out, "not configured") {
+		t.Errorf("moved URL: want good with its 1 item and no unconfigured row\n%s", out)
+	}
+	// Undo the move: the check below reads the stored sources.
+	if err := os.WriteFile(cfgPath, text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	// Listing registered nothing.
 	_, store := openConfigStore(t, cfgPath)
 	srcs, err := store.Sources(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(srcs) != 2 {
-		t.Errorf("%d sources in the database after listing, want the 2 fetched", len(srcs))
+	if len(srcs) != 3 {
+		t.Errorf("%d sources in the database after listing, want the 2 fetched and the one retag registered", len(srcs))
 	}
 	for _, s := range srcs {
 		if s.Name != "bad" {

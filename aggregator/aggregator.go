@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"sync"
 	"time"
 
@@ -90,6 +91,13 @@ type Result struct {
 
 // New returns an aggregator for cfg's sources, registering them in store.
 func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Options) (*Aggregator, error) {
+	var proxy *url.URL
+	if cfg.Fetch.Proxy != "" {
+		var err error
+		if proxy, err = url.Parse(cfg.Fetch.Proxy); err != nil {
+			return nil, fmt.Errorf("fetch.proxy: %w", err)
+		}
+	}
 	a := &Aggregator{
 		cfg:   cfg,
 		store: store,
@@ -99,6 +107,7 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 			UserAgent:            cfg.Fetch.UserAgent,
 			PerHost:              cfg.Fetch.PerHost,
 			AllowPrivateNetworks: cfg.Fetch.AllowPrivateNetworks,
+			Proxy:                proxy,
 		}),
 		log:      opts.Logger,
 		tag:      opts.Tag,

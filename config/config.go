@@ -59,6 +59,9 @@ type Fetch struct {
 	UserAgent            string   `yaml:"user_agent"`
 	AllowPrivateNetworks bool     `yaml:"allow_private_networks"`
 	MaxBackoff           Duration `yaml:"max_backoff"`
+	// Proxy is the URL of an HTTP(S) proxy every fetch goes through
+	// (empty: none; the environment's HTTP_PROXY is not used).
+	Proxy string `yaml:"proxy"`
 }
 
 // Dedup holds the near-duplicate detection settings.
@@ -561,6 +564,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Fetch.MaxBackoff < Duration(time.Minute) {
 		add("fetch.max_backoff", "", "must be at least 1m")
+	}
+	if c.Fetch.Proxy != "" {
+		if u, err := url.Parse(c.Fetch.Proxy); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("fetch.proxy", "", "must be an http:// or https:// URL with a host, got %q", c.Fetch.Proxy)
+		}
 	}
 	if c.Dedup.Window < 0 {
 		add("dedup.window", "", "must not be negative")

@@ -114,6 +114,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"config.yaml:6:", "fetch.max_backoff", "at least 1m"}},
 		{"listen without port", [2]string{"database: test.db\n", "database: test.db\nlisten: \"8080\"\n"},
 			[]string{"config.yaml:2:", "listen", "host:port"}},
+		{"proxy without a scheme", [2]string{"timeout: 10s", "timeout: 10s\n  proxy: proxy.example:3128"},
+			[]string{"config.yaml:6:", "fetch.proxy", "http:// or https://", "proxy.example:3128"}},
 		{"tiny memory limit", [2]string{`schedule: "@every 30m"`, "schedule: \"@every 30m\"\nmemory_limit: 8MiB"},
 			[]string{"config.yaml:3:", "memory_limit", "32MiB"}},
 	}

@@ -54,6 +54,12 @@ type Options struct {
 	UserAgent            string
 	PerHost              int // requests at once to one host
 	AllowPrivateNetworks bool
+	// Proxy, if set, is the HTTP(S) proxy every request goes through.
+	// The private-address check then resolves the feed's host itself
+	// before each request (and redirect): the proxy dials, so the check
+	// cannot see the address dialed, and a name that resolves
+	// differently for the proxy (DNS rebinding) gets past it.
+	Proxy *url.URL
 }
 
 // Client fetches feeds. One Client, and so one connection pool, serves
@@ -72,7 +78,23 @@ func New(opts Options) *Client {
 		opts.PerHost = 1
 	}
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	if !opts.AllowPrivateNetworks {
+	maxConns, idlePerHost := opts.PerHost, opts.PerHost
+	var proxy func(*http.Request) (*url.URL, error)
+	if opts.Proxy != nil {
+		// Every connection goes to the proxy, which usually sits on a
+		// private address. Plain-http feeds share one connection pool
+		// there, so the transport must not limit connections per host:
+		// AcquireHost keeps the per-host politeness.
+		maxConns, idlePerHost = 0, 64
+		proxy = func(req *http.Request) (*url.URL, error) {
+			if !opts.AllowPrivateNetworks {
+				if err := checkHost(req.Context(), req.URL.Hostname()); err != nil {
+					return nil, err
+				}
+			}
+			return opts.Proxy, nil
+		}
+	} else if !opts.AllowPrivateNetworks {
 		// Control runs after DNS resolution on the address actually
 		// dialed, so neither DNS rebinding nor a redirect gets around it.
 		dialer.Control = func(network, address string, _ syscall.RawConn) error {
@@ -87,12 +109,12 @@ func New(opts Options) *Client {
 		}
 	}
 	tr := &http.Transport{
-		Proxy:                  nil, // a proxy would defeat the dial-time address check
+		Proxy:                  proxy, // not the environment's: see Options.Proxy
 		DialContext:            dialer.DialContext,
 		ForceAttemptHTTP2:      true,
 		MaxIdleConns:           256,
-		MaxIdleConnsPerHost:    opts.PerHost,
-		MaxConnsPerHost:        opts.PerHost,
+		MaxIdleConnsPerHost:    idlePerHost,
+		MaxConnsPerHost:        maxConns,
 		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    10 * time.Second,
 		ResponseHeaderTimeout:  opts.Timeout,
@@ -113,6 +135,27 @@ func New(opts Options) *Client {
 		},
 	}
 	return c
+}
+
+// checkHost refuses a host that is, or resolves to, an address that is
+// not Public.
+func checkHost(ctx context.Context, host string) error {
+	if addr, err := netip.ParseAddr(host); err == nil {
+		if !Public(addr) {
+			return fmt.Errorf("%w: %s", ErrPrivateAddress, addr)
+		}
+		return nil
+	}
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return err
+	}
+	for _, a := range addrs {
+		if !Public(a) {
+			return fmt.Errorf("%w: %s (%s)", ErrPrivateAddress, a, host)
+		}
+	}
+	return nil
 }
 
 // Public reports whether addr is an address a public feed may live at.

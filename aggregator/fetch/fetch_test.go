@@ -1,8 +1,16 @@
 package fetch
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"net/url"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestPublic(t *testing.T) {
@@ -46,6 +54,64 @@ func TestPublic(t *testing.T) {
 		t.Run(tt.addr, func(t *testing.T) {
 			if got := Public(netip.MustParseAddr(tt.addr)); got != tt.want {
 				t.Errorf("Public(%s) = %v, want %v", tt.addr, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestProxy: with fetch.proxy every request goes to the proxy, and the
+// private-address check, which cannot see what the proxy dials, judges
+// the feed's host (its addresses, for a name) before each request and
+// each redirect.
+func TestProxy(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.String())
+		mu.Unlock()
+		switch {
+		case !r.URL.IsAbs():
+			http.Error(w, "not a proxy request", http.StatusBadRequest)
+		case r.URL.Path == "/moved":
+			http.Redirect(w, r, "http://127.0.0.1:9/feed", http.StatusFound)
+		default:
+			w.Write([]byte("<rss/>"))
+		}
+	}))
+	defer proxy.Close()
+	pu, err := url.Parse(proxy.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict := New(Options{Timeout: 5 * time.Second, MaxBody: 1 << 20, PerHost: 2, Proxy: pu})
+	open := New(Options{Timeout: 5 * time.Second, MaxBody: 1 << 20, PerHost: 2, Proxy: pu, AllowPrivateNetworks: true})
+	tests := []struct {
+		name    string
+		c       *Client
+		url     string
+		wantErr error
+		want    []string // requests the proxy got
+	}{
+		{"a public address, through the proxy", strict, "http://203.0.113.7/feed", nil, []string{"http://203.0.113.7/feed"}},
+		{"loopback, refused before the proxy", strict, "http://127.0.0.1:9/feed", ErrPrivateAddress, nil},
+		{"a name that resolves to loopback", strict, "http://localhost:9/feed", ErrPrivateAddress, nil},
+		{"a redirect to loopback", strict, "http://203.0.113.7/moved", ErrPrivateAddress, []string{"http://203.0.113.7/moved"}},
+		{"loopback allowed", open, "http://127.0.0.1:9/feed", nil, []string{"http://127.0.0.1:9/feed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mu.Lock()
+			seen = nil
+			mu.Unlock()
+			resp, err := tt.c.Get(context.Background(), Request{URL: tt.url})
+			if !errors.Is(err, tt.wantErr) || (err == nil && string(resp.Body) != "<rss/>") {
+				t.Errorf("Get(%s) = %v, want error %v", tt.url, err, tt.wantErr)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if fmt.Sprint(seen) != fmt.Sprint(tt.want) {
+				t.Errorf("proxy got %v, want %v", seen, tt.want)
 			}
 		})
 	}

@@ -623,6 +623,30 @@ func TestRefusesPrivateAddress(t *testing.T) {
 	}
 }
 
+// TestFetchThroughProxy: fetch.proxy reaches the fetcher; the feed's
+// public host is only ever reached through the proxy.
+func TestFetchThroughProxy(t *testing.T) {
+	body, err := os.ReadFile("testdata/rss2.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got atomic.Value
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.URL.String())
+		w.Write(body)
+	}))
+	t.Cleanup(proxy.Close)
+	const feed = "http://203.0.113.7/feed.xml" // a documentation address: no route from here
+	h := newHarness(t, func(c *config.Config) { c.Fetch.AllowPrivateNetworks, c.Fetch.Proxy = false, proxy.URL },
+		src("amt", feed, "DE-HE"))
+	if r := h.fetch(t)["amt"]; r.Err != nil || r.New == 0 {
+		t.Fatalf("fetch through the proxy: %+v", r)
+	}
+	if got.Load() != feed {
+		t.Errorf("the proxy got %v, want %s", got.Load(), feed)
+	}
+}
+
 // TestShutdownIsNoFailure cancels a cycle while a request is in flight
 // and another source waits for its host (per_host 1): neither may be
 // recorded as failed or put into backoff, or a restart would skip them.

@@ -335,3 +335,43 @@ func TestHealthz(t *testing.T) {
 		t.Errorf("after the database was deleted: %s %q, want 503 naming it", r.Status, r.body)
 	}
 }
+
+// TestHealthzFresh: /healthz?fresh=D is 503 when no source has been
+// fetched successfully (200 or 304) for longer than D: stale feeds behind
+// a network that stopped working; plain /healthz stays 200 for the load
+// balancer.
+func TestHealthzFresh(t *testing.T) {
+	e := newTestEnv(t, "")
+	const src = "Stadt München"
+	steps := []struct {
+		name  string
+		then  func()
+		path  string
+		code  int
+		reply string
+	}{
+		{"never fetched", func() {}, "/healthz?fresh=2h", 503, "no source fetched successfully yet"},
+		{"never fetched, no fresh", func() {}, "/healthz", 200, "ok"},
+		{"fetched", func() { e.save(src) }, "/healthz?fresh=2h", 200, "ok"},
+		{"three hours later", func() { e.clock.Add(3 * time.Hour) }, "/healthz?fresh=2h", 503, "for 3h0m0s (last at 2025-"},
+		{"a longer limit", func() {}, "/healthz?fresh=4h", 200, "ok"},
+		{"no fresh", func() {}, "/healthz", 200, "ok"},
+		{"a failed fetch counts for nothing", func() {
+			e.saveFetch(storage.Fetch{Err: "HTTP 503"}, src)
+		}, "/healthz?fresh=2h", 503, "for 3h0m0s"},
+		{"a 304 is a success", func() {
+			e.saveFetch(storage.Fetch{NotModified: true}, src)
+		}, "/healthz?fresh=2h", 200, "ok"},
+		{"no unit", func() {}, "/healthz?fresh=2", 400, "at least 1m"},
+		{"too short", func() {}, "/healthz?fresh=10s", 400, "at least 1m"},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			s.then()
+			r := e.do("GET", s.path)
+			if r.StatusCode != s.code || !strings.Contains(string(r.body), s.reply) {
+				t.Errorf("GET %s: %d %q, want %d with %q", s.path, r.StatusCode, r.body, s.code, s.reply)
+			}
+		})
+	}
+}

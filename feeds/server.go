@@ -201,13 +201,46 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 // serve and store, else 503 with the reason: monitoring must hear of a
 // database deleted under the running service or a full disk, which
 // would otherwise lose every new item without a sign.
+//
+// With fresh=DURATION it is also 503 when no source has been fetched
+// successfully for that long: a network or proxy that stopped working
+// leaves the feeds stale without a failing request of their own. It is
+// a parameter, not the default, because a load balancer must keep
+// sending readers to a server whose feeds are merely old.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.store.Health(r.Context()); err != nil {
+	var fresh time.Duration
+	if v := r.URL.Query().Get("fresh"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, "fresh: want a duration of at least 1m (fresh=2h), got %q\n", v)
+			return
+		}
+		fresh = d
+	}
+	unhealthy := func(format string, args ...any) {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintf(w, "unhealthy: %v\n", err)
+		fmt.Fprintf(w, "unhealthy: "+format+"\n", args...)
+	}
+	if err := s.store.Health(r.Context()); err != nil {
+		unhealthy("%v", err)
 		return
+	}
+	if fresh > 0 {
+		last, err := s.store.LastSuccess(r.Context())
+		switch age := s.now().Sub(last); {
+		case err != nil:
+			unhealthy("%v", err)
+			return
+		case last.IsZero():
+			unhealthy("no source fetched successfully yet")
+			return
+		case age > fresh:
+			unhealthy("no source fetched successfully for %s (last at %s)", age.Round(time.Second), last.Format(time.RFC3339))
+			return
+		}
 	}
 	w.Write([]byte("ok\n"))
 }

@@ -232,10 +232,10 @@ func (s *Store) recordFetch(ctx context.Context, tx *sql.Tx, f Fetch, st SaveSta
 			toMillis(f.StartedAt), f.Status, f.Err, toMillis(f.RetryAfter), f.SourceID)
 	case f.NotModified:
 		_, err = tx.StmtContext(ctx, s.stmt.sourceNotModified).ExecContext(ctx,
-			toMillis(f.StartedAt), f.Status, toMillis(f.RetryAfter), f.SourceID)
+			toMillis(f.StartedAt), toMillis(f.StartedAt), f.Status, toMillis(f.RetryAfter), f.SourceID)
 	default:
 		_, err = tx.StmtContext(ctx, s.stmt.sourceFetched).ExecContext(ctx,
-			toMillis(f.StartedAt), f.Status, toMillis(f.RetryAfter), f.ETag, f.LastModified,
+			toMillis(f.StartedAt), toMillis(f.StartedAt), f.Status, toMillis(f.RetryAfter), f.ETag, f.LastModified,
 			f.FeedTitle, f.FeedTitle, f.FeedLink, f.FeedLink, f.SourceID)
 	}
 	if err != nil {
@@ -723,9 +723,9 @@ func (s *Store) prepare(ctx context.Context) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.stmt.sourceFailed, `UPDATE sources SET last_fetch_at = ?, last_status = ?, last_error = ?,
 			consecutive_failures = consecutive_failures + 1, retry_after = ? WHERE id = ?`},
-		{&s.stmt.sourceNotModified, `UPDATE sources SET last_fetch_at = ?, last_status = ?, last_error = '',
+		{&s.stmt.sourceNotModified, `UPDATE sources SET last_fetch_at = ?, last_success_at = ?, last_status = ?, last_error = '',
 			consecutive_failures = 0, retry_after = ? WHERE id = ?`},
-		{&s.stmt.sourceFetched, `UPDATE sources SET last_fetch_at = ?, last_status = ?, last_error = '',
+		{&s.stmt.sourceFetched, `UPDATE sources SET last_fetch_at = ?, last_success_at = ?, last_status = ?, last_error = '',
 			consecutive_failures = 0, retry_after = ?, etag = ?, last_modified = ?,
 			feed_title = CASE WHEN ? <> '' THEN ? ELSE feed_title END,
 			feed_link = CASE WHEN ? <> '' THEN ? ELSE feed_link END WHERE id = ?`},

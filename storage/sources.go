@@ -27,6 +27,7 @@ type Source struct {
 	ETag                string
 	LastModified        string
 	LastFetchAt         time.Time
+	LastSuccessAt       time.Time // the last fetch answered 200 or 304; zero: never
 	LastStatus          int
 	LastError           string
 	ConsecutiveFailures int
@@ -143,19 +144,20 @@ func matchSources(ctx context.Context, q interface {
 }
 
 const sourceColumns = `s.id, s.url, s.name, s.land, s.feed_title, s.feed_link, s.etag, s.last_modified,
-	s.last_fetch_at, s.last_status, s.last_error, s.consecutive_failures, s.retry_after, s.removed_at`
+	s.last_fetch_at, s.last_status, s.last_error, s.consecutive_failures, s.retry_after, s.removed_at, s.last_success_at`
 
 func scanSource(sc interface{ Scan(...any) error }, extra ...any) (Source, error) {
 	var src Source
-	var lastFetch, retry, removed int64
+	var lastFetch, retry, removed, success int64
 	dest := append([]any{&src.ID, &src.URL, &src.Name, &src.Land, &src.FeedTitle, &src.FeedLink, &src.ETag, &src.LastModified,
-		&lastFetch, &src.LastStatus, &src.LastError, &src.ConsecutiveFailures, &retry, &removed}, extra...)
+		&lastFetch, &src.LastStatus, &src.LastError, &src.ConsecutiveFailures, &retry, &removed, &success}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return src, err
 	}
 	src.LastFetchAt = fromMillis(lastFetch)
 	src.RetryAfter = fromMillis(retry)
 	src.RemovedAt = fromMillis(removed)
+	src.LastSuccessAt = fromMillis(success)
 	return src, nil
 }
 
@@ -246,6 +248,16 @@ func fromMillis(ms int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms).UTC()
+}
+
+// LastSuccess returns when any source was last fetched successfully
+// (zero: never), for monitoring whether fetching works at all.
+func (s *Store) LastSuccess(ctx context.Context) (time.Time, error) {
+	var ms int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(last_success_at), 0) FROM sources`).Scan(&ms); err != nil {
+		return time.Time{}, fmt.Errorf("storage: last success: %w", err)
+	}
+	return fromMillis(ms), nil
 }
 
 // RemoveUnconfigured marks every stored source not in keep as removed from

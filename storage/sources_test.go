@@ -2,9 +2,11 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/egovfeed/egovfeed/config"
 	"github.com/egovfeed/egovfeed/storage"
@@ -36,5 +38,57 @@ func TestSyncSourcesAcrossURLSpellings(t *testing.T) {
 	}
 	if ids[0] != ids[1] || ids[1] != ids[2] {
 		t.Errorf("source ids = %v, want one source", ids)
+	}
+}
+
+// TestLastSuccessAfterUpgrade: a database from before migration 0009
+// knows the last success of every source whose last fetch succeeded.
+func TestLastSuccessAfterUpgrade(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	st, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "ok", URL: "https://ok.example/feed"}, {Name: "kaputt", URL: "https://kaputt.example/feed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
+	for i, f := range []storage.Fetch{{Status: 200}, {Status: 500, Err: "HTTP 500"}} {
+		f.SourceID, f.StartedAt = ids[i], at
+		if _, err := st.SaveFetch(ctx, f, "", nil, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema 8, as an older egovfeed left it.
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("ALTER TABLE sources DROP COLUMN last_success_at; PRAGMA user_version = 8"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	st, err = storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, err := st.LastSuccess(ctx); err != nil || !got.Equal(at) {
+		t.Errorf("LastSuccess after the upgrade = %v, %v; want %v", got, err, at)
+	}
+	srcs, err := st.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if want := s.Name == "ok"; s.LastSuccessAt.Equal(at) != want {
+			t.Errorf("%s: last success %v, want it set: %v", s.Name, s.LastSuccessAt, want)
+		}
 	}
 }

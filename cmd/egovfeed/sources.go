@@ -55,7 +55,17 @@ func setupSources(fs *flag.FlagSet) func(context.Context, *env) error {
 			if land == "" {
 				land = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", name, land, last, status, s.Items, s.ConsecutiveFailures, nextRun, s.LastError)
+			errText := s.LastError
+			if s.ConsecutiveFailures > 0 {
+				// How long it has been failing: one failure after years
+				// of success is not ten days of nothing.
+				ok := "never"
+				if !s.LastSuccessAt.IsZero() {
+					ok = berlinTime(s.LastSuccessAt)
+				}
+				errText += " (last ok: " + ok + ")"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", name, land, last, status, s.Items, s.ConsecutiveFailures, nextRun, errText)
 		}
 		// Configured sources first, in the configuration's order, with
 		// their configured name and Land: a source added since the last

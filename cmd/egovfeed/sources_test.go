@@ -79,6 +79,7 @@ func TestSourcesAndFetchTimes(t *testing.T) {
 	}{
 		{"last fetch in Berlin time", "good", func(l string) bool { return shownNear(t, l, start, fetched) }},
 		{"next run at 06:00 Berlin", "good", func(l string) bool { return strings.Contains(l, six.Format("2006-01-02 15:04 MST")) }},
+		{"a failing source's last success", "bad", func(l string) bool { return strings.HasSuffix(l, "HTTP 404 Not Found (last ok: never)") }},
 		{"never fetched is listed", "neu", func(l string) bool {
 			return strings.Contains(l, "DE-BY") && strings.Contains(l, "never") && strings.Contains(l, notYetRun)
 		}},

@@ -167,17 +167,47 @@ func (a *Aggregator) RemoveUnconfigured(ctx context.Context) error {
 	return nil
 }
 
+// ErrUnknownSource: FetchNamed was given a name no configured source has.
+var ErrUnknownSource = errors.New("no configured source of that name")
+
 // FetchAll fetches every source once, concurrently within the configured
 // limits, ignoring backoff when force is set. progress, if not nil, is
 // called after each source (from several goroutines, serialized).
 func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Result)) []Result {
-	results := make([]Result, len(a.sources))
+	return a.fetchSources(ctx, a.sources, force, progress)
+}
+
+// FetchNamed is FetchAll for the configured sources of the given names,
+// in the configuration's order: an operator trying a new or failing
+// source need not fetch every other one.
+func (a *Aggregator) FetchNamed(ctx context.Context, names []string, force bool, progress func(Result)) ([]Result, error) {
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	var srcs []*source
+	for _, src := range a.sources {
+		if want[src.cfg.Name] {
+			srcs = append(srcs, src)
+			delete(want, src.cfg.Name)
+		}
+	}
+	for _, n := range names {
+		if want[n] {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownSource, n)
+		}
+	}
+	return a.fetchSources(ctx, srcs, force, progress), nil
+}
+
+func (a *Aggregator) fetchSources(ctx context.Context, sources []*source, force bool, progress func(Result)) []Result {
+	results := make([]Result, len(sources))
 	// Every source's state in one query rather than one each. FetchAll
 	// is the fetch command's one-shot cycle: nothing else fetches these
 	// sources meanwhile, so the states stay current.
 	states, err := a.store.SourceStates(ctx)
 	if err != nil {
-		for i, src := range a.sources {
+		for i, src := range sources {
 			results[i] = Result{Source: src.cfg.Name, SourceID: src.id, Err: err}
 		}
 		return results
@@ -187,10 +217,10 @@ func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Res
 	// would each keep the stack that SQLite and the parser grew. The
 	// dispatcher hands a worker only a source whose host has a free
 	// slot, so sources of one slow host never occupy every worker.
-	d := newDispatcher(a.client, a.sources)
+	d := newDispatcher(a.client, sources)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	for range min(len(a.sources), a.cfg.Fetch.Concurrency+maxPendingBatches) {
+	for range min(len(sources), a.cfg.Fetch.Concurrency+maxPendingBatches) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -199,7 +229,7 @@ func (a *Aggregator) FetchAll(ctx context.Context, force bool, progress func(Res
 				if !ok {
 					return
 				}
-				src := a.sources[i]
+				src := sources[i]
 				var known *storage.Source
 				if st, ok := states[src.id]; ok {
 					known = &st

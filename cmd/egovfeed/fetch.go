@@ -4,15 +4,35 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"text/tabwriter"
 	"time"
 
 	"github.com/egovfeed/egovfeed/aggregator"
+	"github.com/egovfeed/egovfeed/config"
 )
 
 func setupFetch(fs *flag.FlagSet) func(context.Context, *env) error {
 	force := fs.Bool("force", false, "fetch sources that are backing off after failures too")
+	var only []string
+	fs.Func("source", "fetch only the configured source of this `name` (repeatable)", func(v string) error {
+		if !slices.Contains(only, v) {
+			only = append(only, v)
+		}
+		return nil
+	})
 	return func(ctx context.Context, e *env) error {
+		cfg, err := loadConfig(e)
+		if err != nil {
+			return err
+		}
+		// Checked before the database is opened: a mistyped name must not
+		// register the configuration or wait for the index.
+		for _, name := range only {
+			if !slices.ContainsFunc(cfg.Sources, func(s config.Source) bool { return s.Name == name }) {
+				return &exitError{code: 2, err: fmt.Errorf("-source %q: %w in %s", name, aggregator.ErrUnknownSource, cfg.Path())}
+			}
+		}
 		a, err := openApp(ctx, e, nil)
 		if err != nil {
 			return err
@@ -22,6 +42,9 @@ func setupFetch(fs *flag.FlagSet) func(context.Context, *env) error {
 		defer stopBudget()
 		start := time.Now()
 		total, done := len(a.cfg.Sources), 0
+		if len(only) > 0 {
+			total = len(only)
+		}
 		progress := func(aggregator.Result) {}
 		if isTerminal(e.stderr) {
 			progress = func(aggregator.Result) {
@@ -32,7 +55,14 @@ func setupFetch(fs *flag.FlagSet) func(context.Context, *env) error {
 				}
 			}
 		}
-		results := a.agg.FetchAll(ctx, *force, progress)
+		var results []aggregator.Result
+		if len(only) > 0 {
+			if results, err = a.agg.FetchNamed(ctx, only, *force, progress); err != nil {
+				return err
+			}
+		} else {
+			results = a.agg.FetchAll(ctx, *force, progress)
+		}
 		failed := printResults(e, results, time.Since(start))
 		if failed > 0 {
 			return &exitError{code: 1, err: fmt.Errorf("%d of %d sources failed", failed, len(results))}

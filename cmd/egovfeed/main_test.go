@@ -62,6 +62,8 @@ func TestExitCodes(t *testing.T) {
 		{"fetch again", []string{"fetch", "-config", okCfg}, 0, []string{"0 new"}},
 		{"fetch with failure", []string{"fetch", "-config", failCfg}, 1, []string{"HTTP 404", "1 failed"}},
 		{"fetch while a source backs off", []string{"fetch", "-config", failCfg}, 1, []string{"backoff until", "still failing", "HTTP 404", "1 failed (1 of them backing off)"}},
+		{"fetch one source", []string{"fetch", "-config", failCfg, "-source", "good", "-source", "good"}, 0, []string{"good", "1 sources: 1 ok"}},
+		{"fetch an unknown source", []string{"fetch", "-config", noDBCfg, "-source", "nope"}, 2, []string{`-source "nope"`, "no configured source", noDBCfg}},
 		{"sources", []string{"sources", "-config", okCfg}, 0, []string{"NAME", "good", "DE-HE"}},
 		{"missing config", []string{"check-config", "-config", filepath.Join(t.TempDir(), "none.yaml")}, 2, []string{"no such file"}},
 		{"unknown command", []string{"frobnicate"}, 2, []string{"unknown command"}},

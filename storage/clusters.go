@@ -148,6 +148,11 @@ func electPrimary(ctx context.Context, tx *sql.Tx, root int64, now time.Time) er
 	return nil
 }
 
+// sourceConfigured is true for an item (of the items table, unqualified)
+// whose source is configured: a report of a removed source is never shown
+// (RemoveUnconfigured), also when a split or a rebuild puts it on its own.
+const sourceConfigured = `source_id NOT IN (SELECT id FROM sources WHERE removed_at <> 0)`
+
 // setEntry gives every member of root's cluster the cluster's entry key
 // and date (item_lands carries the date too).
 func setEntry(ctx context.Context, tx *sql.Tx, root int64, key string, published int64) error {
@@ -212,7 +217,7 @@ func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
 			entryKey = key + "-split"
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
-			cluster_lock = ?, visible = (hidden = 0), updated = ? WHERE id = ?`, lockSplit, toMillis(now), id); err != nil {
+			cluster_lock = ?, visible = (hidden = 0 AND `+sourceConfigured+`), updated = ? WHERE id = ?`, lockSplit, toMillis(now), id); err != nil {
 			return err
 		}
 		if err := setEntry(ctx, tx, id, entryKey, published); err != nil {
@@ -330,7 +335,7 @@ func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time)
 	err = s.Transact(ctx, func(tx *sql.Tx) error {
 		// Split items keep their entry (its id may be key-split).
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
-			visible = (hidden = 0), entry_key = CASE WHEN cluster_lock = ? THEN entry_key ELSE key END,
+			visible = (hidden = 0 AND `+sourceConfigured+`), entry_key = CASE WHEN cluster_lock = ? THEN entry_key ELSE key END,
 			entry_published = CASE WHEN cluster_lock = ? THEN entry_published ELSE published END
 			WHERE cluster_lock <> ?`, lockSplit, lockSplit, lockMerged); err != nil {
 			return err

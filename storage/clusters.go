@@ -333,11 +333,16 @@ const rebuildBatch = 1000
 // Editorial splits stay alone and editorial merges stay merged.
 func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time) (seen, joined int, err error) {
 	err = s.Transact(ctx, func(tx *sql.Tx) error {
-		// Split items keep their entry (its id may be key-split).
+		// Split items keep their entry (its id may be key-split), and so
+		// do the roots of clusters: after an editor split off a story's
+		// first report, the next one is the root and carries the story's
+		// entry, which readers know; its own key would be a new entry.
+		// (The expressions read the rows as they were before the update.)
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
-			visible = (hidden = 0 AND `+sourceConfigured+`), entry_key = CASE WHEN cluster_lock = ? THEN entry_key ELSE key END,
-			entry_published = CASE WHEN cluster_lock = ? THEN entry_published ELSE published END
-			WHERE cluster_lock <> ?`, lockSplit, lockSplit, lockMerged); err != nil {
+			visible = (hidden = 0 AND `+sourceConfigured+`),
+			entry_key = CASE WHEN cluster_lock = ?1 OR cluster_id IS NULL THEN entry_key ELSE key END,
+			entry_published = CASE WHEN cluster_lock = ?1 OR cluster_id IS NULL THEN entry_published ELSE published END
+			WHERE cluster_lock <> ?2`, lockSplit, lockMerged); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE item_lands SET published = (SELECT entry_published FROM items WHERE id = item_id)`)

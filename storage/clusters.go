@@ -140,7 +140,11 @@ func electPrimary(ctx context.Context, tx *sql.Tx, root int64, now time.Time) er
 	if _, err := tx.ExecContext(ctx, `UPDATE items SET visible = (id = ?) WHERE id = ? OR cluster_id = ?`, best, root, root); err != nil {
 		return fmt.Errorf("elect primary of %d: %w", root, err)
 	}
-	if bestVisible == 0 {
+	if bestVisible == 0 && visible > 0 {
+		// Another report was shown: the entry's content changed. A story
+		// none of whose reports was shown (hidden, or of removed sources
+		// only) comes back as it was, unless another report is shown now,
+		// whose updated is its own.
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET updated = max(updated, ?) WHERE id = ?`, toMillis(now), best); err != nil {
 			return fmt.Errorf("elect primary of %d: %w", root, err)
 		}
@@ -173,7 +177,8 @@ func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
 		var key string
 		var published int64
 		var cluster sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT key, published, cluster_id FROM items WHERE id = ?`, id).Scan(&key, &published, &cluster)
+		var wasShown bool
+		err := tx.QueryRowContext(ctx, `SELECT key, published, cluster_id, visible FROM items WHERE id = ?`, id).Scan(&key, &published, &cluster, &wasShown)
 		if err == sql.ErrNoRows {
 			return ErrNotFound
 		}
@@ -223,8 +228,17 @@ func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
 		if err := setEntry(ctx, tx, id, entryKey, published); err != nil {
 			return err
 		}
-		if root != 0 {
-			return electPrimary(ctx, tx, root, now)
+		if root == 0 {
+			return nil
+		}
+		if err := electPrimary(ctx, tx, root, now); err != nil {
+			return err
+		}
+		if wasShown {
+			// The story's entry shows another report now.
+			_, err := tx.ExecContext(ctx, `UPDATE items SET updated = max(updated, ?) WHERE (id = ? OR cluster_id = ?) AND visible = 1`,
+				toMillis(now), root, root)
+			return err
 		}
 		return nil
 	})

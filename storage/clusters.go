@@ -268,6 +268,13 @@ func (s *Store) Merge(ctx context.Context, a, b int64, now time.Time) error {
 		if ra.root == rb.root {
 			return ErrSameCluster
 		}
+		// The report a's entry shows now (none if its story is hidden or
+		// of removed sources only).
+		var shown int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM items WHERE (id = ? OR cluster_id = ?) AND visible = 1`,
+			ra.root, ra.root).Scan(&shown); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = ?,
 			cluster_layer = CASE WHEN id = ? THEN ? ELSE cluster_layer END, cluster_score = CASE WHEN id = ? THEN 1 ELSE cluster_score END
 			WHERE id = ? OR cluster_id = ?`, ra.root, b, LayerMerge, b, rb.root, rb.root); err != nil {
@@ -283,7 +290,15 @@ func (s *Store) Merge(ctx context.Context, a, b int64, now time.Time) error {
 		if err := setEntry(ctx, tx, ra.root, ra.entryKey, ra.entryPublished); err != nil {
 			return err
 		}
-		return electPrimary(ctx, tx, ra.root, now)
+		if err := electPrimary(ctx, tx, ra.root, now); err != nil {
+			return err
+		}
+		// A report of b's side shown under a's entry is new content for
+		// it (electPrimary sees two shown reports and cannot tell which
+		// one the entry had).
+		_, err = tx.ExecContext(ctx, `UPDATE items SET updated = max(updated, ?) WHERE (id = ? OR cluster_id = ?) AND visible = 1 AND id <> ?`,
+			toMillis(now), ra.root, ra.root, shown)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("storage: merge %d into %d: %w", b, a, err)

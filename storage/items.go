@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -621,12 +622,32 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 		clusterID = sql.NullInt64{Int64: join.root, Valid: true}
 		entryKey, entryPublished = join.entryKey, join.entryPublished
 	}
-	res, err := tx.StmtContext(ctx, s.stmt.insertItem).ExecContext(ctx,
-		sourceID, it.GUID, key, it.Title, it.Teaser, it.Link, it.OrigLink,
-		published, it.DateFromSource, toMillis(now), toMillis(now), hash, it.Fingerprint,
-		clusterID, layer, score, join == nil, entryKey, entryPublished)
+	insert := func(key, entryKey string) (sql.Result, error) {
+		return tx.StmtContext(ctx, s.stmt.insertItem).ExecContext(ctx,
+			sourceID, it.GUID, key, it.Title, it.Teaser, it.Link, it.OrigLink,
+			published, it.DateFromSource, toMillis(now), toMillis(now), hash, it.Fingerprint,
+			clusterID, layer, score, join == nil, entryKey, entryPublished)
+	}
+	res, err := insert(key, entryKey)
 	if err != nil {
 		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n == 0 {
+		// The key is taken: a source whose URL was corrected keeps the
+		// keys made from its old URL, and a new source on that URL may
+		// list the same GUIDs. The source's id tells them apart.
+		alt := ItemKey(sourceURL+"\n"+strconv.FormatInt(sourceID, 10), it.GUID)
+		if join == nil {
+			entryKey = alt
+		}
+		if res, err = insert(alt, entryKey); err != nil {
+			return 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return 0, fmt.Errorf("keys %s and %s taken: %w", key, alt, err)
+		}
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
@@ -694,7 +715,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.stmt.insertItem, `INSERT INTO items (source_id, guid, key, title, teaser, link, orig_link,
 			published, date_from_source, first_seen, updated, content_hash, fingerprint,
 			cluster_id, cluster_layer, cluster_score, visible, entry_key, entry_published)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`},
 		{&s.stmt.insertLand, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.stmt.lookupGUIDs, `WITH batch(guid) AS (SELECT value FROM json_each(?2))

@@ -361,7 +361,14 @@ const rebuildBatch = 1000
 // are replayed in the order they were stored, as ingest saw them.
 // Editorial splits stay alone and editorial merges stay merged.
 func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time) (seen, joined int, err error) {
+	var shown map[string]int64
 	err = s.Transact(ctx, func(tx *sql.Tx) error {
+		// Which report each entry shows: one that shows another afterwards
+		// changed its content, and readers must see it updated.
+		var err error
+		if shown, err = shownReports(ctx, tx); err != nil {
+			return err
+		}
 		// Split items keep their entry (its id may be key-split), and so
 		// do the roots of clusters: after an editor split off a story's
 		// first report, the next one is the root and carries the story's
@@ -374,7 +381,7 @@ func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time)
 			WHERE cluster_lock <> ?2`, lockSplit, lockMerged); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE item_lands SET published = (SELECT entry_published FROM items WHERE id = item_id)`)
+		_, err = tx.ExecContext(ctx, `UPDATE item_lands SET published = (SELECT entry_published FROM items WHERE id = item_id)`)
 		return err
 	})
 	if err != nil {
@@ -412,12 +419,42 @@ func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time)
 				return err
 			}
 		}
+		after, err := shownReports(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for key, id := range after {
+			if was, ok := shown[key]; ok && was != id {
+				if _, err := tx.ExecContext(ctx, `UPDATE items SET updated = max(updated, ?) WHERE id = ?`, toMillis(now), id); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return seen, joined, fmt.Errorf("storage: rebuild clusters: %w", err)
 	}
 	return seen, joined, nil
+}
+
+// shownReports returns the report each entry shows, by entry key.
+func shownReports(ctx context.Context, tx *sql.Tx) (map[string]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT entry_key, id FROM items WHERE visible = 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var key string
+		var id int64
+		if err := rows.Scan(&key, &id); err != nil {
+			return nil, err
+		}
+		m[key] = id
+	}
+	return m, rows.Err()
 }
 
 type rebuildItem struct {

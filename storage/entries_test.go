@@ -227,3 +227,34 @@ func TestNewSourceOnAMovedSourcesOldURL(t *testing.T) {
 		t.Errorf("items: %+v, %v; want 3 (one of Stadt, two of Stadt Presse)", c, err)
 	}
 }
+
+// TestRebuildUpdated: a rebuild (a new threshold) joins an official
+// report to a news site's earlier story; the story's entry shows the
+// official report from then on, so its updated must move forward.
+func TestRebuildUpdated(t *testing.T) {
+	e := newClusterEnv(t)
+	ctx := context.Background()
+	e.save(1, "n1", "https://x.example/n")
+	e.save(0, "o1", "https://x.example/o")
+	story := storage.ItemKey(e.urls[1], "n1")
+	// The news report is corrected later: its updated is the newest.
+	e.now = e.now.Add(time.Hour)
+	if _, err := e.st.SaveFetch(ctx, storage.Fetch{SourceID: e.ids[1], StartedAt: e.now, Status: 200}, e.urls[1],
+		[]storage.NewItem{{GUID: "n1", Title: "Titel n1", Teaser: "Text, korrigiert", Link: "https://x.example/n",
+			Published: e.now.Add(-3 * time.Hour), Lands: []storage.LandTag{{Land: "DE-HE", Rule: "test"}}, Fingerprint: []byte{1}}}, e.now); err != nil {
+		t.Fatal(err)
+	}
+	before := e.shown()[story]
+	e.now = e.now.Add(time.Hour)
+	if _, _, err := e.st.RebuildClusters(ctx, &matchOnce{to: e.id(1, "n1")}, e.now); err != nil {
+		t.Fatal(err)
+	}
+	after, ok := e.shown()[story]
+	if !ok || after.GUID != "o1" {
+		t.Fatalf("after rebuild: %v, want the story under %s showing o1", keys(e.shown()), story)
+	}
+	if !after.Updated.After(before.Updated) {
+		t.Errorf("entry %s now shows another report (title %q → %q), but updated went %s → %s",
+			story, before.Title, after.Title, before.Updated.Format(time.RFC3339), after.Updated.Format(time.RFC3339))
+	}
+}

@@ -221,8 +221,15 @@ func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
 			// item needs an id of its own.
 			entryKey = key + "-split"
 		}
+		// The report remains one of the story's for added-since queries:
+		// the story was in the feeds since this report came.
+		var splitFrom sql.NullString
+		if root != 0 {
+			splitFrom = sql.NullString{String: ref.entryKey, Valid: true}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
-			cluster_lock = ?, visible = (hidden = 0 AND `+sourceConfigured+`), updated = ? WHERE id = ?`, lockSplit, toMillis(now), id); err != nil {
+			cluster_lock = ?, visible = (hidden = 0 AND `+sourceConfigured+`), updated = ?, split_entry = coalesce(?, split_entry)
+			WHERE id = ?`, lockSplit, toMillis(now), splitFrom, id); err != nil {
 			return err
 		}
 		if err := setEntry(ctx, tx, id, entryKey, published); err != nil {

@@ -220,7 +220,9 @@ func (s *Store) addedSince(ctx context.Context, q Query) (cond string, args []an
 	// Sources; with both, the story entered when the later of the two
 	// first happened.
 	report := func(extra string) string {
-		return "EXISTS (SELECT 1 FROM items o WHERE (o.id = coalesce(i.cluster_id, i.id) OR o.cluster_id = coalesce(i.cluster_id, i.id)) AND o.first_seen <= ?" + extra + ")"
+		// A report an editor split off the story counts as one of its
+		// reports here: the story did not enter the feed when it lost it.
+		return "EXISTS (SELECT 1 FROM items o WHERE (o.id = coalesce(i.cluster_id, i.id) OR o.cluster_id = coalesce(i.cluster_id, i.id) OR o.split_entry = i.entry_key) AND o.first_seen <= ?" + extra + ")"
 	}
 	type kind struct {
 		extra string

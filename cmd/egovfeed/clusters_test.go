@@ -242,6 +242,14 @@ func TestRemovedSourceLeavesFeeds(t *testing.T) {
 		t.Errorf("explain %s: exit %d, want it named not shown:\n%s", n2, code, out)
 	}
 
+	// An editor's rebuild keeps it out.
+	if code, out, errs := runCmd(t, "dedup", "-rebuild", "-config", amtOnly); code != 0 {
+		t.Fatalf("dedup -rebuild: %d\n%s%s", code, out, errs)
+	}
+	if ids := entryIDs(t, amtOnly); len(ids) != 1 || ids[n2] != "" {
+		t.Errorf("after dedup -rebuild: entries %v, want the shared story only", ids)
+	}
+
 	// Configured again (a fetch with it is enough): back under the same ids.
 	if code, out, errs := runCmd(t, "fetch", "-config", both); code != 0 {
 		t.Fatalf("fetch: %d\n%s%s", code, out, errs)

@@ -407,24 +407,12 @@ func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time)
 	}
 	// Editorial merges: their primaries may have changed with the rest.
 	err = s.Transact(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT cluster_id FROM items WHERE cluster_lock = ? AND cluster_id IS NOT NULL`, lockMerged)
+		roots, err := queryIDs(ctx, tx, `SELECT DISTINCT cluster_id FROM items WHERE cluster_lock = ? AND cluster_id IS NOT NULL`, lockMerged)
 		if err != nil {
 			return err
 		}
-		var roots []int64
-		for rows.Next() {
-			var r int64
-			if err := rows.Scan(&r); err != nil {
-				rows.Close()
-				return err
-			}
-			roots = append(roots, r)
-		}
-		rows.Close()
-		for _, r := range roots {
-			if err := electPrimary(ctx, tx, r, now); err != nil {
-				return err
-			}
+		if err := electPrimaries(ctx, tx, roots, now); err != nil {
+			return err
 		}
 		after, err := shownReports(ctx, tx)
 		if err != nil {

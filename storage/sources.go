@@ -299,30 +299,22 @@ func (s *Store) markRemoved(ctx context.Context, ids []int64, remove bool, now t
 	}
 	var changed []int64
 	err = s.Transact(ctx, func(tx *sql.Tx) error {
-		changed = changed[:0]
 		q := `UPDATE sources SET removed_at = 0 WHERE removed_at <> 0 AND id IN (SELECT value FROM json_each(?)) RETURNING id`
 		args := []any{string(list)}
 		if remove {
 			q = `UPDATE sources SET removed_at = ? WHERE removed_at = 0 AND id NOT IN (SELECT value FROM json_each(?)) RETURNING id`
 			args = []any{toMillis(now), string(list)}
 		}
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			changed = append(changed, id)
-		}
-		if err := rows.Close(); err != nil {
+		var err error
+		if changed, err = queryIDs(ctx, tx, q, args...); err != nil {
 			return err
 		}
 		for _, id := range changed {
-			if err := electSourceStories(ctx, tx, id, now); err != nil {
+			roots, err := queryIDs(ctx, tx, `SELECT DISTINCT coalesce(cluster_id, id) FROM items WHERE source_id = ?`, id)
+			if err != nil {
+				return fmt.Errorf("source %d: %w", id, err)
+			}
+			if err := electPrimaries(ctx, tx, roots, now); err != nil {
 				return fmt.Errorf("source %d: %w", id, err)
 			}
 		}
@@ -331,25 +323,26 @@ func (s *Store) markRemoved(ctx context.Context, ids []int64, remove bool, now t
 	return len(changed), err
 }
 
-// electSourceStories elects the primary of every cluster with an item of
-// the source.
-func electSourceStories(ctx context.Context, tx *sql.Tx, sourceID int64, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT coalesce(cluster_id, id) FROM items WHERE source_id = ?`, sourceID)
+// queryIDs returns the integers (ids) query selects.
+func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var roots []int64
+	defer rows.Close()
+	var ids []int64
 	for rows.Next() {
-		var r int64
-		if err := rows.Scan(&r); err != nil {
-			rows.Close()
-			return err
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
 		}
-		roots = append(roots, r)
+		ids = append(ids, id)
 	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
+	return ids, rows.Err()
+}
+
+// electPrimaries elects the primary of each cluster root.
+func electPrimaries(ctx context.Context, tx *sql.Tx, roots []int64, now time.Time) error {
 	for _, r := range roots {
 		if err := electPrimary(ctx, tx, r, now); err != nil {
 			return err

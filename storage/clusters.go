@@ -44,7 +44,8 @@ type Clusterer interface {
 func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
 
 // findCluster returns the best match from another source than sourceID
-// that an editor has not split off (a split item stays alone).
+// that an editor has not split off (a split item stays alone), in a
+// cluster without a report of sourceID.
 // Within one source the GUID decides what is one item: a source's own
 // similar items ("Newsletter KW 12", "KW 13") are never clustered.
 //
@@ -56,9 +57,10 @@ func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
 func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, sourceID int64, published time.Time, lands []string, fp []byte) (ClusterMatch, bool, error) {
 	window := c.Window()
 	for _, m := range c.Matches(published, lands, fp) {
-		var src, storyMillis int64
+		var src, storyMillis, root int64
 		var lock int
-		err := tx.QueryRowContext(ctx, `SELECT source_id, cluster_lock, entry_published FROM items WHERE id = ?`, m.ID).Scan(&src, &lock, &storyMillis)
+		err := tx.QueryRowContext(ctx, `SELECT source_id, cluster_lock, entry_published, coalesce(cluster_id, id) FROM items WHERE id = ?`, m.ID).
+			Scan(&src, &lock, &storyMillis, &root)
 		if err == sql.ErrNoRows {
 			continue // pruned meanwhile
 		}
@@ -68,7 +70,19 @@ func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, source
 		if apart := published.Sub(fromMillis(storyMillis)).Abs(); window > 0 && apart > window {
 			continue
 		}
-		if src != sourceID && lock != lockSplit {
+		if src == sourceID || lock == lockSplit {
+			continue
+		}
+		// Nor through another source's report: a story the source
+		// reported already is not the one its new item tells (the new
+		// item would be shown instead of the source's first report, or be
+		// swallowed by it, and the source's story leave every feed).
+		var own bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE (id = ?1 OR cluster_id = ?1) AND source_id = ?2)`,
+			root, sourceID).Scan(&own); err != nil {
+			return ClusterMatch{}, false, err
+		}
+		if !own {
 			return m, true, nil
 		}
 	}

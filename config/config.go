@@ -644,6 +644,17 @@ func (c *Config) Validate() error {
 				add(fmt.Sprintf("%s.lands[%d]", f, j), "", "unknown Land code %q (want DE or DE-BW … DE-TH)", l)
 			}
 		}
+		for _, l := range []struct {
+			key   string
+			words []string
+		}{{"include", o.Include}, {"exclude", o.Exclude}} {
+			for j, w := range l.words {
+				if strings.TrimSpace(w) == "" {
+					// An include list of blanks would let every story through.
+					add(fmt.Sprintf("%s.%s[%d]", f, l.key, j), "", "must not be empty")
+				}
+			}
+		}
 		for j, s := range o.Sources {
 			if _, ok := seenName[s]; !ok {
 				add(fmt.Sprintf("%s.sources[%d]", f, j), "", "no source is named %q", s)

@@ -60,7 +60,9 @@ type matcher []string
 func newMatcher(terms []string) matcher {
 	var m matcher
 	for _, t := range terms {
-		if f := fold(strings.TrimSpace(t)); f != "" {
+		// Whitespace inside a phrase is collapsed as it is in the text
+		// (plainText): "digitale  Verwaltung" matches "digitale Verwaltung".
+		if f := fold(strings.Join(strings.Fields(t), " ")); f != "" {
 			m = append(m, f)
 		}
 	}

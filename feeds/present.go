@@ -239,7 +239,9 @@ func newPresenter(cfg *config.Config) *presenter {
 		p.host = strings.ToLower(u.Hostname())
 	}
 	for _, s := range cfg.Sources {
-		if t := strings.TrimSpace(s.TitlePrefix); t != "" {
+		// "Köln:" as written in the configuration is the place "Köln":
+		// titleWithPlace adds the colon.
+		if t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s.TitlePrefix), ":")); t != "" {
 			p.prefixes[s.URL] = t
 		}
 	}

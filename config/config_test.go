@@ -108,6 +108,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"config.yaml:6:", "dedup.window", `"7"`, "need a unit"}},
 		{"duration of an output", [2]string{"    url: https://www.kommune21.example/feed\n", "    url: https://www.kommune21.example/feed\noutputs:\n  - name: neu\n    max_age: 1w\n"},
 			[]string{"config.yaml:15:", "outputs[0].max_age", `"1w"`, "need a unit"}},
+		{"blank include word", [2]string{"    url: https://www.kommune21.example/feed\n", "    url: https://www.kommune21.example/feed\noutputs:\n  - name: neu\n    include: [\" \"]\n"},
+			[]string{"config.yaml:15:", "outputs[0].include[0]", "must not be empty"}},
 		{"zero timeout", [2]string{"timeout: 10s", "timeout: 0"},
 			[]string{"config.yaml:5:", "fetch.timeout", "must be positive"}},
 		{"zero max_backoff", [2]string{"timeout: 10s", "timeout: 10s\n  max_backoff: 0"},

@@ -406,10 +406,27 @@ func titleWithPlace(title, place string) string {
 	if title == "" {
 		title = "(ohne Titel)"
 	}
-	if place == "" || hasPlacePrefix(title) {
+	if place == "" || hasPlacePrefix(title) || startsWithPlace(title, place) {
 		return title
 	}
 	return place + ": " + title
+}
+
+// startsWithPlace reports whether title begins with place and a dash
+// ("Kassel – Neues Ratsinformationssystem"): the place is there already.
+// The dash is not made a colon: "Hessen – Thüringen kooperieren" is not a
+// Hessen item about Thüringen.
+func startsWithPlace(title, place string) bool {
+	rest, ok := strings.CutPrefix(title, place)
+	if !ok {
+		return false
+	}
+	for _, dash := range []string{" – ", " - ", " — "} {
+		if strings.HasPrefix(rest, dash) {
+			return true
+		}
+	}
+	return false
 }
 
 // contentHTML is the teaser-list entry as HTML:

@@ -89,7 +89,7 @@ func (s *Server) selectPage(ctx context.Context, v *view, now time.Time) (page, 
 				return page{}, err
 			}
 			for i := range items {
-				if f.keep(&items[i]) {
+				if f.keep(&items[i], s.pres.present(&items[i]).Title) {
 					pg.items = append(pg.items, items[i])
 				}
 			}
@@ -137,9 +137,11 @@ func newOutputFilter(o *config.Output) *outputFilter {
 func (f *outputFilter) passAll() bool { return len(f.include) == 0 && len(f.exclude) == 0 }
 
 // keep applies include (any word must match) and exclude (none may) to
-// the item's title and teaser, folded.
-func (f *outputFilter) keep(it *storage.Item) bool {
-	text := fold(plainText(it.Title) + "\n" + plainText(it.Teaser))
+// the entry's headline as readers see it (with its place: "Köln: …" is
+// about Köln also when the source's title does not say so) and teaser,
+// folded.
+func (f *outputFilter) keep(it *storage.Item, headline string) bool {
+	text := fold(headline + "\n" + plainText(it.Teaser))
 	if len(f.include) > 0 && !f.include.match(text) {
 		return false
 	}

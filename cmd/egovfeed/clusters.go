@@ -114,12 +114,20 @@ func setupHide(hidden bool) func(fs *flag.FlagSet) func(context.Context, *env) e
 				case err != nil:
 					return err
 				case hidden:
-					fmt.Fprintf(e.stdout, "the story of item %d (%s, %d reports) is out of every feed; egovfeed unhide %d puts it back\n", it.ID, it.Title, n, it.ID)
+					fmt.Fprintf(e.stdout, "the story of item %d (%s, %s) is out of every feed; egovfeed unhide %d puts it back\n", it.ID, it.Title, reports(n), it.ID)
 				default:
-					fmt.Fprintf(e.stdout, "the story of item %d (%s, %d reports) is back in its feeds, under its entry id\n", it.ID, it.Title, n)
+					fmt.Fprintf(e.stdout, "the story of item %d (%s, %s) is back in its feeds, under its entry id\n", it.ID, it.Title, reports(n))
 				}
 				return nil
 			})
 		}
 	}
+}
+
+// reports counts a story's reports in words.
+func reports(n int) string {
+	if n == 1 {
+		return "1 report"
+	}
+	return fmt.Sprintf("%d reports", n)
 }

@@ -139,7 +139,7 @@ func TestHideAndUnhide(t *testing.T) {
 		wantOut  string
 		entries  int // entries of all.atom afterwards
 	}{
-		{"hide by entry id", []string{"hide", story}, 0, "out of every feed", 1},
+		{"hide by entry id", []string{"hide", story}, 0, "1 report) is out of every feed", 1},
 		{"hide again", []string{"hide", n1}, 0, "hidden already: nothing changed", 1},
 		{"explain names it hidden", []string{"explain", story}, 0, "hidden: its story is out of every feed", 1},
 		{"a re-fetch does not bring it back", []string{"fetch", "-force"}, 0, "0 new", 1},

@@ -82,7 +82,7 @@ func lookupItem(ctx context.Context, store *storage.Store, ref string) (storage.
 		}
 		it, err := store.ItemByEntryKey(ctx, key)
 		if errors.Is(err, storage.ErrNotFound) {
-			return it, fmt.Errorf("entry %s not found (no item is shown under key %s): %w", ref, key, storage.ErrNotFound)
+			return it, fmt.Errorf("entry %s (no item is shown under key %s): %w", ref, key, storage.ErrNotFound)
 		}
 		return it, err
 	}
@@ -96,7 +96,7 @@ func lookupItem(ctx context.Context, store *storage.Store, ref string) (storage.
 		if it, err := store.ItemByEntryKey(ctx, ref); err == nil || !errors.Is(err, storage.ErrNotFound) {
 			return it, err
 		}
-		return it, fmt.Errorf("item %s not found (neither a numeric id, an item's key nor an entry's key): %w", ref, storage.ErrNotFound)
+		return it, fmt.Errorf("item %s (neither a numeric id, an item's key nor an entry's key): %w", ref, storage.ErrNotFound)
 	}
 	return it, err
 }

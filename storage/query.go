@@ -400,6 +400,31 @@ func (s *Store) ItemByEntryKey(ctx context.Context, key string) (Item, error) {
 	return s.itemWhere(ctx, "i.entry_key = ? ORDER BY i.visible DESC, i.cluster_id IS NULL DESC, i.id LIMIT 1", key)
 }
 
+// StoryReports returns every report of the story of item id (its
+// cluster's members, the item included), earliest first, with their Land
+// tags: what editors need to see why an entry is where it is.
+func (s *Store) StoryReports(ctx context.Context, id int64) ([]Item, error) {
+	rows, err := s.r.QueryContext(ctx, `WITH r(root) AS (SELECT coalesce(cluster_id, id) FROM items WHERE id = ?)
+		SELECT `+itemColumns+` FROM items i JOIN sources s ON s.id = i.source_id
+		WHERE i.id = (SELECT root FROM r) OR i.cluster_id = (SELECT root FROM r) ORDER BY i.published, i.id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("storage: story of %d: %w", id, err)
+	}
+	defer rows.Close()
+	var items []Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: story of %d: %w", id, err)
+		}
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: story of %d: %w", id, err)
+	}
+	return items, s.loadLands(ctx, items)
+}
+
 // ItemByID returns one item by its row id.
 func (s *Store) ItemByID(ctx context.Context, id int64) (Item, error) {
 	return s.itemWhere(ctx, "i.id = ?", id)

@@ -68,6 +68,7 @@ func TestItemIDs(t *testing.T) {
 	}{
 		{"explain an entry id: the item it shows", []string{"explain", story}, 0, []string{"key " + a1, "source: amt"}},
 		{"explain an item key", []string{"explain", n1}, 0, []string{"key " + n1, "source: news"}},
+		{"explain lists the story's reports", []string{"explain", n1}, 0, []string{"2 reports; its entry is in the feeds of DE-HE", "amt     DE-HE   shown"}},
 		{"explain a numeric id", []string{"explain", "2"}, 0, []string{"key " + n2}},
 		{"explain an unknown entry", []string{"explain", "tag:127.0.0.1,2026:item/0123"}, 1, []string{"not found"}},
 		{"explain a feed's id", []string{"explain", "tag:127.0.0.1,2026:feed/all"}, 1, []string{"not a feed entry's id"}},

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -58,8 +60,45 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 		if len(it.Lands) == 0 {
 			fmt.Fprintln(tw, "  (none)\t\t")
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		return explainStory(ctx, e, store, it)
 	}
+}
+
+// explainStory lists the other reports of the item's story: an entry is
+// in a Land feed when any report has the Land, and shows one report only.
+func explainStory(ctx context.Context, e *env, store *storage.Store, it storage.Item) error {
+	reports, err := store.StoryReports(ctx, it.ID)
+	if err != nil || len(reports) < 2 {
+		return err
+	}
+	lands := map[string]bool{}
+	for _, r := range reports {
+		for _, l := range r.Lands {
+			lands[l.Land] = true
+		}
+	}
+	fmt.Fprintf(e.stdout, "\nstory (entry key %s): %d reports; its entry is in the feeds of %s\n",
+		it.EntryKey, len(reports), strings.Join(slices.Sorted(maps.Keys(lands)), ", "))
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  ID\tSOURCE\tLÄNDER\tSHOWN\tTITLE")
+	for _, r := range reports {
+		var codes []string
+		for _, l := range r.Lands {
+			codes = append(codes, l.Land)
+		}
+		shown := ""
+		switch {
+		case r.Visible:
+			shown = "shown"
+		case r.SourceRemoved:
+			shown = "source removed"
+		}
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\n", r.ID, r.SourceName, strings.Join(codes, " "), shown, r.Title)
+	}
+	return tw.Flush()
 }
 
 // lookupItem resolves an ITEM-ID: a feed entry's id, an item's key or its

@@ -78,7 +78,7 @@ func (a *Aggregator) normalizeFeed(src *source, feed *gofeed.Feed, feedURL strin
 		if byLink[it.Link] > 1 {
 			it.GUID, it.AltGUID = sharedKey(it, perTitle[linkTitle{it.Link, it.Title}] > 1), it.GUID
 		} else {
-			it.AltGUID = sharedKey(it, false)
+			it.AltGUID, it.AltAlias = sharedKey(it, false), true
 		}
 	}
 	// A feed repeating a GUID means one item. Which of its variants is

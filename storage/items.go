@@ -38,8 +38,14 @@ type NewItem struct {
 	// that link, and by link and title while others share it. The stored
 	// item under AltGUID is the item when it has the same title and the
 	// one under GUID has not (a feed going from two such items back to
-	// one must not write the newer over the older).
+	// one must not write the newer over the older); of several items
+	// naming it, only one.
 	AltGUID string
+	// AltAlias marks an AltGUID that is the key the item will have once
+	// other items share its link: a new item registers it as an alias,
+	// so that the item stays itself then, also as a tombstone after
+	// retention pruned it.
+	AltAlias bool
 }
 
 // landCodes lists the codes of tags.
@@ -270,15 +276,27 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 	if err != nil {
 		return st, err
 	}
+	// An item stored under its other key (see AltGUID) is taken over by
+	// one item of the batch at most: items that share a link and a title
+	// ("Bekanntmachung") all name the bare link, and the stored one is
+	// the one with its content, else the lowest in the feed (the oldest).
+	claims := map[string]int{}
 	for i := range items {
 		it := &items[i]
 		if it.AltGUID == "" {
 			continue
 		}
 		alt, ok := old[it.AltGUID]
-		if prev, found := old[it.GUID]; ok && !alt.pruned && alt.title == it.Title && (!found || prev.title != it.Title) {
-			it.GUID = it.AltGUID // stored under its other key (see AltGUID)
+		if prev, found := old[it.GUID]; !ok || alt.pruned || alt.title != it.Title || (found && prev.title == it.Title) {
+			continue
 		}
+		if j, taken := claims[it.AltGUID]; taken && bytes.Equal(items[j].ContentHash(), alt.hash) {
+			continue
+		}
+		claims[it.AltGUID] = i
+	}
+	for alt, i := range claims {
+		items[i].GUID = alt
 	}
 	// Tombstones of GUIDs the feed has not listed for tombstoneGrace are
 	// done with. (The look-ups of tombstones are one index seek for a
@@ -656,6 +674,11 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 	if err := s.insertLands(ctx, tx, id, entryPublished, it.Lands); err != nil {
 		return 0, err
 	}
+	if it.AltAlias && it.AltGUID != "" && it.AltGUID != it.GUID {
+		if _, err := tx.StmtContext(ctx, s.stmt.registerAlias).ExecContext(ctx, sourceID, it.AltGUID, id); err != nil {
+			return 0, fmt.Errorf("register alias: %w", err)
+		}
+	}
 	if s.clusterer != nil && len(it.Fingerprint) > 0 {
 		s.clusterer.Add(id, fromMillis(published), landCodes(it.Lands), it.Fingerprint)
 		s.indexed = append(s.indexed, id)
@@ -699,6 +722,7 @@ type statements struct {
 	lookupGUIDs, lookupLinks, markUnlisted          *sql.Stmt
 	forgetPruned                                    *sql.Stmt
 	lookupMoved, insertAlias, trimAliases           *sql.Stmt
+	registerAlias                                   *sql.Stmt
 	savepoint, release, rollbackTo                  *sql.Stmt
 	insertFetch                                     *sql.Stmt
 	sourceFailed, sourceNotModified, sourceFetched  *sql.Stmt
@@ -730,6 +754,7 @@ func (s *Store) prepare(ctx context.Context) error {
 			content_hash, entry_published FROM items WHERE source_id = ?1 AND published IN (SELECT value FROM json_each(?3))
 			ORDER BY id DESC`},
 		{&s.stmt.insertAlias, `INSERT INTO item_aliases (source_id, guid, item_id) VALUES (?, ?, ?)`},
+		{&s.stmt.registerAlias, `INSERT INTO item_aliases (source_id, guid, item_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.stmt.trimAliases, `DELETE FROM item_aliases WHERE item_id = ?1 AND id NOT IN (
 			SELECT id FROM item_aliases WHERE item_id = ?1 ORDER BY id DESC LIMIT ?2)`},
 		{&s.stmt.markUnlisted, `UPDATE pruned SET unlisted_since = CASE WHEN unlisted_since = 0 THEN ?3 ELSE 0 END

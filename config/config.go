@@ -46,6 +46,8 @@ type Config struct {
 
 	// path is the file the config came from, for messages.
 	path string
+	// workDirDatabase: see WorkingDirDatabase.
+	workDirDatabase string
 	// lines maps a YAML path such as "sources[3].land" to its line.
 	lines map[string]int
 }
@@ -183,9 +185,24 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !filepath.IsAbs(cfg.Database) && cfg.Database != ":memory:" {
+		if wd, err := filepath.Abs(cfg.Database); err == nil {
+			cfg.workDirDatabase = wd
+		}
+	}
 	cfg.Database = resolveDatabase(path, cfg.Database)
+	if cfg.workDirDatabase == cfg.Database {
+		cfg.workDirDatabase = ""
+	}
 	return cfg, nil
 }
+
+// WorkingDirDatabase is where a relative database would be if it were
+// read relative to the working directory, as egovfeed read it before it
+// resolved it against the configuration's folder ("" when that is the
+// same file, or database is absolute): an upgrade must not start a new,
+// empty database beside the configuration while the data is there.
+func (c *Config) WorkingDirDatabase() string { return c.workDirDatabase }
 
 // resolveDatabase returns db relative to the folder of the config file
 // at path, made absolute: the working directory of a service is

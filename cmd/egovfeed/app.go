@@ -66,8 +66,19 @@ func openDatabaseWith(ctx context.Context, e *env, create bool, open func(contex
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := os.Stat(cfg.Database); err != nil && !create {
-		return nil, nil, fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
+	if _, err := os.Stat(cfg.Database); err != nil {
+		if old := cfg.WorkingDirDatabase(); old != "" {
+			if _, err := os.Stat(old); err == nil {
+				// Early versions read a relative database from
+				// the working directory: an upgrade must not start afresh
+				// beside the configuration.
+				return nil, nil, &exitError{code: 2, err: fmt.Errorf("no database at %s, but there is one at %s: a relative database "+
+					"is read from the configuration's folder, not the working directory; move the file there or give database an absolute path", cfg.Database, old)}
+			}
+		}
+		if !create {
+			return nil, nil, fmt.Errorf("no database at %s (run fetch or serve first): %w", cfg.Database, err)
+		}
 	}
 	store, err := open(ctx, cfg.Database)
 	if err != nil {

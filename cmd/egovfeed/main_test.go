@@ -106,6 +106,24 @@ func TestDatabaseNextToConfig(t *testing.T) {
 	t.Setenv("EGOVFEED_CONFIG", cfgPath)
 	want := filepath.Join(dir, "e.db")
 
+	// A database where early versions put it (the working directory) is
+	// not left behind for a new, empty one.
+	old := filepath.Join(cwd, "e.db")
+	if err := os.WriteFile(old, []byte("SQLite format 3\x00"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"fetch", "sources"} {
+		if code, out, errs := runCmd(t, cmd); code != 2 || !strings.Contains(errs, "but there is one at "+old) {
+			t.Errorf("%s with the database in the working directory: %d\n%s%s", cmd, code, out, errs)
+		}
+	}
+	if _, err := os.Stat(want); err == nil {
+		t.Fatal("a new database was created beside the config")
+	}
+	if err := os.Remove(old); err != nil {
+		t.Fatal(err)
+	}
+
 	// Messages name the database that is meant.
 	if code, out, errs := runCmd(t, "sources"); code != 1 || !strings.Contains(errs, "no database at "+want) {
 		t.Errorf("sources before fetch: %d\n%s%s", code, out, errs)

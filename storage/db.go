@@ -87,9 +87,13 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	if version != len(ms) {
+	if version < len(ms) {
 		s.Close()
 		return nil, fmt.Errorf("storage: %s has schema version %d, this binary %d: run fetch or serve once to upgrade it", path, version, len(ms))
+	}
+	if version > len(ms) {
+		s.Close()
+		return nil, fmt.Errorf("storage: %s has schema version %d, newer than this binary's %d: use the egovfeed that upgraded it", path, version, len(ms))
 	}
 	return s, nil
 }

@@ -183,6 +183,14 @@ func TestOpenReadOnly(t *testing.T) {
 	if v != 2 {
 		t.Errorf("schema version %d after the read-only open, want 2 (unchanged)", v)
 	}
+	// A newer one (an older binary on an upgraded database) is not one to
+	// upgrade by running fetch.
+	db, _ = sql.Open("sqlite", path)
+	db.Exec("PRAGMA user_version = 999")
+	db.Close()
+	if _, err := storage.OpenReadOnly(ctx, path); err == nil || !strings.Contains(err.Error(), "newer than this binary") {
+		t.Errorf("newer schema: %v, want an error saying it is newer", err)
+	}
 	if _, err := storage.OpenReadOnly(ctx, filepath.Join(t.TempDir(), "missing.db")); err == nil {
 		t.Error("a missing database opened")
 	}

@@ -77,8 +77,11 @@ func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, source
 		// reported already is not the one its new item tells (the new
 		// item would be shown instead of the source's first report, or be
 		// swallowed by it, and the source's story leave every feed).
+		// (+source_id: the story's members are found by id and cluster
+		// index; without statistics SQLite would otherwise read every
+		// item of the source.)
 		var own bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE (id = ?1 OR cluster_id = ?1) AND source_id = ?2)`,
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE (id = ?1 OR cluster_id = ?1) AND +source_id = ?2)`,
 			root, sourceID).Scan(&own); err != nil {
 			return ClusterMatch{}, false, err
 		}

@@ -124,7 +124,10 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 		if q.WithDuplicates {
 			where = append(where, "i.id IN ("+landItems(len(q.Lands))+")")
 		} else {
-			where = append(where, "coalesce(i.cluster_id, i.id) IN (SELECT coalesce(m.cluster_id, m.id) FROM items m WHERE m.id IN ("+landItems(len(q.Lands))+"))")
+			// A report of a source no longer configured puts no story
+			// into a Land's feed (RemoveUnconfigured).
+			where = append(where, "coalesce(i.cluster_id, i.id) IN (SELECT coalesce(m.cluster_id, m.id) FROM items m WHERE m.id IN ("+landItems(len(q.Lands))+
+				") AND m.source_id NOT IN (SELECT id FROM sources WHERE removed_at <> 0))")
 		}
 		args = appendStrings(args, q.Lands)
 	}

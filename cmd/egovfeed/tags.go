@@ -76,6 +76,9 @@ func explainStory(ctx context.Context, e *env, store *storage.Store, it storage.
 	}
 	lands := map[string]bool{}
 	for _, r := range reports {
+		if r.SourceRemoved {
+			continue // puts the story into no feed
+		}
 		for _, l := range r.Lands {
 			lands[l.Land] = true
 		}

@@ -3,6 +3,7 @@ package aggregator_test
 // Findings of the review of today's changes (branch review-diff).
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -49,5 +50,40 @@ func TestGUIDlessRetitledItemDoesNotSwallowANewOne(t *testing.T) {
 				t.Errorf("stored (teaser → title): %v, want the corrected first item and the April meeting", got)
 			}
 		})
+	}
+}
+
+// TestPrunedMovedGUIDlessItemStaysPrunedWhenItsLinkBecomesShared: the
+// case TestPrunedGUIDlessItemStaysPrunedWhenALinkBecomesShared guards, for
+// an item whose link the site corrected before retention pruned it. The
+// alias AltAlias registers (link+title) is made at insert only, for the
+// first link: the moved item never gets one for its new link, so once a
+// second item shares that link, the pruned item comes back as new (an
+// old notice at the top of every feed).
+func TestPrunedMovedGUIDlessItemStaysPrunedWhenItsLinkBecomesShared(t *testing.T) {
+	item := func(title, link, text, date string) string {
+		return `<item><title>` + title + `</title><link>` + link + `</link><pubDate>` + date + `</pubDate><description>` + text + `</description></item>`
+	}
+	const date = "Mon, 03 Feb 2025 09:00:00 +0100"
+	old := item("Haushalt beschlossen", "http://stadt.example/aktuelles", "Eins.", date)
+	moved := item("Haushalt beschlossen", "https://stadt.example/aktuelles", "Eins.", date)
+	fs, u := serveBytes(t, rssItems(old), "")
+	h := newHarness(t, nil, src("S", u, "DE-HE"))
+	if r := h.fetch(t)["S"]; r.Err != nil || r.New != 1 {
+		t.Fatalf("fetch 1: %+v", r)
+	}
+	fs.set(rssItems(moved)) // the site moved to https: the same item
+	h.now = h.now.Add(time.Hour)
+	if r := h.fetch(t)["S"]; r.Err != nil || r.New != 0 {
+		t.Fatalf("fetch 2 (link corrected): %+v, want the item recognized", r)
+	}
+	h.now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	if n, err := h.store.Prune(context.Background(), h.now.Add(-365*24*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("prune: %d, %v", n, err)
+	}
+	fs.set(rssItems(item("Brücke gesperrt", "https://stadt.example/aktuelles", "Zwei.", "Mon, 01 Jun 2026 09:00:00 +0200") + moved))
+	h.now = h.now.Add(time.Hour)
+	if r := h.fetch(t)["S"]; r.Err != nil || r.New != 1 {
+		t.Errorf("fetch 3: %+v, want 1 new (the pruned item stays pruned)", r)
 	}
 }

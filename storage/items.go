@@ -42,10 +42,18 @@ type NewItem struct {
 	// naming it, only one.
 	AltGUID string
 	// AltAlias marks an AltGUID that is the key the item will have once
-	// other items share its link: a new item registers it as an alias,
-	// so that the item stays itself then, also as a tombstone after
-	// retention pruned it.
+	// other items share its link: it is kept with the item (alt_key), so
+	// that the tombstone of the item, once retention pruned it, covers it
+	// too. (While the item is stored, findMoved re-keys it.)
 	AltAlias bool
+}
+
+// altKey is the item's alt_key column: see AltAlias.
+func (it *NewItem) altKey() sql.NullString {
+	if !it.AltAlias || it.AltGUID == "" || it.AltGUID == it.GUID {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: it.AltGUID, Valid: true}
 }
 
 // landCodes lists the codes of tags.
@@ -644,7 +652,7 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 		return tx.StmtContext(ctx, s.stmt.insertItem).ExecContext(ctx,
 			sourceID, it.GUID, key, it.Title, it.Teaser, it.Link, it.OrigLink,
 			published, it.DateFromSource, toMillis(now), toMillis(now), hash, it.Fingerprint,
-			clusterID, layer, score, join == nil, entryKey, entryPublished)
+			clusterID, layer, score, join == nil, entryKey, entryPublished, it.altKey())
 	}
 	res, err := insert(key, entryKey)
 	if err != nil {
@@ -674,11 +682,6 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 	if err := s.insertLands(ctx, tx, id, entryPublished, it.Lands); err != nil {
 		return 0, err
 	}
-	if it.AltAlias && it.AltGUID != "" && it.AltGUID != it.GUID {
-		if _, err := tx.StmtContext(ctx, s.stmt.registerAlias).ExecContext(ctx, sourceID, it.AltGUID, id); err != nil {
-			return 0, fmt.Errorf("register alias: %w", err)
-		}
-	}
 	if s.clusterer != nil && len(it.Fingerprint) > 0 {
 		s.clusterer.Add(id, fromMillis(published), landCodes(it.Lands), it.Fingerprint)
 		s.indexed = append(s.indexed, id)
@@ -693,7 +696,7 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 
 func (s *Store) updateItem(ctx context.Context, tx *sql.Tx, prev existing, it *NewItem, hash []byte, now time.Time) error {
 	if _, err := tx.StmtContext(ctx, s.stmt.updateItem).ExecContext(ctx,
-		it.Title, it.Teaser, it.Link, it.OrigLink, toMillis(now), hash, it.Fingerprint, prev.id); err != nil {
+		it.Title, it.Teaser, it.Link, it.OrigLink, toMillis(now), hash, it.Fingerprint, it.altKey(), prev.id); err != nil {
 		return err
 	}
 	if _, err := tx.StmtContext(ctx, s.stmt.deleteLands).ExecContext(ctx, prev.id); err != nil {
@@ -722,7 +725,6 @@ type statements struct {
 	lookupGUIDs, lookupLinks, markUnlisted          *sql.Stmt
 	forgetPruned                                    *sql.Stmt
 	lookupMoved, insertAlias, trimAliases           *sql.Stmt
-	registerAlias                                   *sql.Stmt
 	savepoint, release, rollbackTo                  *sql.Stmt
 	insertFetch                                     *sql.Stmt
 	sourceFailed, sourceNotModified, sourceFetched  *sql.Stmt
@@ -734,12 +736,12 @@ func (s *Store) prepare(ctx context.Context) error {
 		sql string
 	}{
 		{&s.stmt.updateItem, `UPDATE items SET title = ?, teaser = ?, link = ?, orig_link = ?, updated = ?, content_hash = ?,
-			fingerprint = ? WHERE id = ?`},
+			fingerprint = ?, alt_key = ? WHERE id = ?`},
 		{&s.stmt.deleteLands, `DELETE FROM item_lands WHERE item_id = ?`},
 		{&s.stmt.insertItem, `INSERT INTO items (source_id, guid, key, title, teaser, link, orig_link,
 			published, date_from_source, first_seen, updated, content_hash, fingerprint,
-			cluster_id, cluster_layer, cluster_score, visible, entry_key, entry_published)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`},
+			cluster_id, cluster_layer, cluster_score, visible, entry_key, entry_published, alt_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`},
 		{&s.stmt.insertLand, `INSERT INTO item_lands (item_id, land, published, rule, evidence)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.stmt.lookupGUIDs, `WITH batch(guid) AS (SELECT value FROM json_each(?2))
@@ -754,7 +756,6 @@ func (s *Store) prepare(ctx context.Context) error {
 			content_hash, entry_published FROM items WHERE source_id = ?1 AND published IN (SELECT value FROM json_each(?3))
 			ORDER BY id DESC`},
 		{&s.stmt.insertAlias, `INSERT INTO item_aliases (source_id, guid, item_id) VALUES (?, ?, ?)`},
-		{&s.stmt.registerAlias, `INSERT INTO item_aliases (source_id, guid, item_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.stmt.trimAliases, `DELETE FROM item_aliases WHERE item_id = ?1 AND id NOT IN (
 			SELECT id FROM item_aliases WHERE item_id = ?1 ORDER BY id DESC LIMIT ?2)`},
 		{&s.stmt.markUnlisted, `UPDATE pruned SET unlisted_since = CASE WHEN unlisted_since = 0 THEN ?3 ELSE 0 END

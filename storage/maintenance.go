@@ -45,8 +45,9 @@ func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
 		// Tombstones first: the next fetch must not take the items for new.
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO pruned (source_id, guid)
 			SELECT source_id, guid FROM items WHERE `+old+`
+			UNION ALL SELECT source_id, alt_key FROM items WHERE alt_key IS NOT NULL AND `+old+`
 			UNION ALL SELECT source_id, guid FROM item_aliases WHERE item_id IN (SELECT id FROM items WHERE `+old+`)`,
-			toMillis(cutoff), toMillis(cutoff)); err != nil {
+			toMillis(cutoff), toMillis(cutoff), toMillis(cutoff)); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM items WHERE `+old, toMillis(cutoff))

@@ -41,56 +41,56 @@ func TestSyncSourcesAcrossURLSpellings(t *testing.T) {
 	}
 }
 
-// TestLastSuccessAfterUpgrade: a database from before migration 0009
-// knows the last success of every source whose last fetch succeeded.
+// TestLastSuccessAfterUpgrade: a database from before migration 0009 knows
+// the last success of every source: from its last fetch when that
+// succeeded, else from its fetch records (kept 30 days).
 func TestLastSuccessAfterUpgrade(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	st, err := storage.Open(ctx, path)
-	if err != nil {
+	if err := storage.CreateAtVersion(path, 8); err != nil {
 		t.Fatal(err)
 	}
-	ids, err := st.SyncSources(ctx, []storage.SourceConfig{{Name: "ok", URL: "https://ok.example/feed"}, {Name: "kaputt", URL: "https://kaputt.example/feed"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
-	for i, f := range []storage.Fetch{{Status: 200}, {Status: 500, Err: "HTTP 500"}} {
-		f.SourceID, f.StartedAt = ids[i], at
-		if _, err := st.SaveFetch(ctx, f, "", nil, at); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
-	// Back to schema 8, as an older egovfeed left it (undoing the later
-	// migrations too).
+	ok := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC).UnixMilli()
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`DROP INDEX items_by_split_entry; ALTER TABLE items DROP COLUMN split_entry;
-		ALTER TABLE sources DROP COLUMN last_success_at; PRAGMA user_version = 8`); err != nil {
-		t.Fatal(err)
+	for _, q := range []string{
+		`INSERT INTO sources (id, url, name, last_fetch_at, consecutive_failures) VALUES
+			(1, 'https://ok.example/feed', 'ok', ?1, 0),
+			(2, 'https://wieder.example/feed', 'failing since', ?1 + 1800000, 1),
+			(3, 'https://kaputt.example/feed', 'never ok', ?1, 3)`,
+		`INSERT INTO fetches (source_id, started_at, status, duration_ms, bytes, items_new, items_updated, error) VALUES
+			(1, ?1, 200, 1, 1, 0, 0, ''),
+			(2, ?1, 304, 1, 0, 0, 0, ''), (2, ?1 + 1800000, 500, 1, 0, 0, 0, 'HTTP 500'),
+			(3, ?1, 500, 1, 0, 0, 0, 'HTTP 500')`,
+	} {
+		if _, err := db.Exec(q, ok); err != nil {
+			t.Fatal(err)
+		}
 	}
 	db.Close()
 
-	st, err = storage.Open(ctx, path)
+	st, err := storage.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if got, err := st.LastSuccess(ctx); err != nil || !got.Equal(at) {
-		t.Errorf("LastSuccess after the upgrade = %v, %v; want %v", got, err, at)
-	}
 	srcs, err := st.Sources(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	want := map[string]int64{"ok": ok, "failing since": ok, "never ok": 0}
 	for _, s := range srcs {
-		if want := s.Name == "ok"; s.LastSuccessAt.Equal(at) != want {
-			t.Errorf("%s: last success %v, want it set: %v", s.Name, s.LastSuccessAt, want)
+		got := int64(0)
+		if !s.LastSuccessAt.IsZero() {
+			got = s.LastSuccessAt.UnixMilli()
 		}
+		if got != want[s.Name] {
+			t.Errorf("%s: last success %v, want %v", s.Name, s.LastSuccessAt, time.UnixMilli(want[s.Name]).UTC())
+		}
+	}
+	if got, err := st.LastSuccess(ctx); err != nil || got.UnixMilli() != ok {
+		t.Errorf("LastSuccess = %v, %v; want %v", got, err, time.UnixMilli(ok).UTC())
 	}
 }

@@ -1,7 +1,6 @@
 package storage_test
 
-// Findings of the review of today's changes (branch review-diff): sources
-// removed from the configuration.
+// Sources removed from the configuration (from a review of session 6).
 
 import (
 	"context"

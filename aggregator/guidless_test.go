@@ -1,6 +1,7 @@
 package aggregator_test
 
-// Findings of the review of today's changes (branch review-diff).
+// GUID-less items whose titles, links or neighbours change (from a review of
+// session 6).
 
 import (
 	"context"

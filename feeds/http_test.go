@@ -3,6 +3,7 @@ package feeds
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -362,6 +363,13 @@ func TestHealthzFresh(t *testing.T) {
 		{"a 304 is a success", func() {
 			e.saveFetch(storage.Fetch{NotModified: true}, src)
 		}, "/healthz?fresh=2h", 200, "ok"},
+		{"a removed source's success counts for nothing", func() {
+			e.clock.Add(3 * time.Hour)
+			e.save("eGovernment Computing")
+			if _, err := e.store.RemoveUnconfigured(context.Background(), []int64{e.ids[src]}, e.clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}, "/healthz?fresh=2h", 503, "for 3h0m0s"},
 		{"no unit", func() {}, "/healthz?fresh=2", 400, "at least 1m"},
 		{"too short", func() {}, "/healthz?fresh=10s", 400, "at least 1m"},
 	}

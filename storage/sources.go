@@ -250,11 +250,12 @@ func fromMillis(ms int64) time.Time {
 	return time.UnixMilli(ms).UTC()
 }
 
-// LastSuccess returns when any source was last fetched successfully
-// (zero: never), for monitoring whether fetching works at all.
+// LastSuccess returns when any configured source (not one serve removed)
+// was last fetched successfully (zero: never), for monitoring whether
+// fetching works at all.
 func (s *Store) LastSuccess(ctx context.Context) (time.Time, error) {
 	var ms int64
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(last_success_at), 0) FROM sources`).Scan(&ms); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(last_success_at), 0) FROM sources WHERE removed_at = 0`).Scan(&ms); err != nil {
 		return time.Time{}, fmt.Errorf("storage: last success: %w", err)
 	}
 	return fromMillis(ms), nil

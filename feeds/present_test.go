@@ -76,8 +76,16 @@ func TestFoldAndMatch(t *testing.T) {
 	if got := fold("Bu\u0308rger"); got != "buerger" { // decomposed ü
 		t.Errorf("fold decomposed: %q", got)
 	}
-	m := newMatcher([]string{"Bürgerportal", "OZG", "online-dienst"})
+	m := newMatcher([]string{"Bürgerportal", "OZG", "online-dienst", "KI", "Amt"})
 	for text, want := range map[string]bool{
+		// An abbreviation is a whole word; other terms are word prefixes.
+		"KI in der Verwaltung":       true,
+		"Die KI-Strategie":           true,
+		"Neue Kita eröffnet":         false,
+		"Kiel digitalisiert":         false,
+		"OZGler":                     false,
+		"Das Amtsblatt":              true,
+		"Im Landratsamt":             false,
 		"Das neue BUERGERPORTAL":     true,
 		"bürgerportale im Vergleich": true,  // word prefix
 		"Landesbürgerportal":         false, // not at a word start

@@ -63,45 +63,42 @@ func keys(m map[string]storage.Item) map[string]string {
 	return out
 }
 
-// TestRebuildKeepsRemovedSourcesOut: a source taken out of the
-// configuration (serve restarted without it) stays out of the feeds after
-// dedup -rebuild.
-func TestRebuildKeepsRemovedSourcesOut(t *testing.T) {
-	e := newClusterEnv(t)
-	ctx := context.Background()
-	e.save(0, "o1", "https://x.example/a")
-	e.save(2, "m1", "https://x.example/b") // News 2 alone
-	if _, err := e.st.RemoveUnconfigured(ctx, []int64{e.ids[0], e.ids[1]}, e.now); err != nil {
-		t.Fatal(err)
-	}
-	if got := e.shown(); len(got) != 1 {
-		t.Fatalf("after removal: %v, want o1 only", keys(got))
-	}
-	if _, _, err := e.st.RebuildClusters(ctx, noMatches{}, e.now); err != nil {
-		t.Fatal(err)
-	}
-	e.check("after rebuild")
-	if got := e.shown(); len(got) != 1 {
-		t.Errorf("after rebuild: %v, want o1 only (News 2 is no longer configured)", keys(got))
-	}
-}
-
-// TestSplitOfARemovedSourcesReport: splitting off a report of a
-// removed source must not put it into the feeds.
-func TestSplitOfARemovedSourcesReport(t *testing.T) {
-	e := newClusterEnv(t)
-	ctx := context.Background()
-	e.save(0, "o1", "https://x.example/a")
-	e.save(2, "m1", "https://x.example/a")
-	if _, err := e.st.RemoveUnconfigured(ctx, []int64{e.ids[0], e.ids[1]}, e.now); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.Split(ctx, e.id(2, "m1"), e.now); err != nil {
-		t.Fatal(err)
-	}
-	e.check("after split")
-	if got := e.shown(); len(got) != 1 {
-		t.Errorf("after splitting off the removed source's report: %v, want o1 only", keys(got))
+// TestRemovedSourcesStayOut: a report of a source taken out of the
+// configuration (serve restarted without it) stays out of the feeds
+// through an editor's dedup -rebuild, or a split of the report off a
+// story shown by another source.
+func TestRemovedSourcesStayOut(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		link string // of News 2's report; o1's is /a
+		edit func(e *clusterEnv) error
+	}{
+		{"rebuild", "https://x.example/b", func(e *clusterEnv) error {
+			_, _, err := e.st.RebuildClusters(context.Background(), noMatches{}, e.now)
+			return err
+		}},
+		{"split", "https://x.example/a", func(e *clusterEnv) error {
+			return e.st.Split(context.Background(), e.id(2, "m1"), e.now)
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newClusterEnv(t)
+			e.save(0, "o1", "https://x.example/a")
+			e.save(2, "m1", tt.link)
+			if _, err := e.st.RemoveUnconfigured(context.Background(), []int64{e.ids[0], e.ids[1]}, e.now); err != nil {
+				t.Fatal(err)
+			}
+			if got := e.shown(); len(got) != 1 {
+				t.Fatalf("after removal: %v, want o1 only", keys(got))
+			}
+			if err := tt.edit(e); err != nil {
+				t.Fatal(err)
+			}
+			e.check("after " + tt.name)
+			if got := e.shown(); len(got) != 1 {
+				t.Errorf("after %s: %v, want o1 only (News 2 is no longer configured)", tt.name, keys(got))
+			}
+		})
 	}
 }
 

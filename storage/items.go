@@ -671,8 +671,10 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 		if res, err = insert(alt, entryKey); err != nil {
 			return 0, err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return 0, fmt.Errorf("keys %s and %s taken: %w", key, alt, err)
+		if n, err := res.RowsAffected(); err != nil {
+			return 0, err
+		} else if n == 0 {
+			return 0, fmt.Errorf("keys %s and %s both taken", key, alt)
 		}
 	}
 	id, err := res.LastInsertId()

@@ -131,6 +131,7 @@ var pageTemplate = template.Must(template.ParseFS(templateFS, "templates/page.ht
 type htmlPage struct {
 	Title, Description       string
 	AtomURL, RSSURL, JSONURL string
+	TextURL                  string // the teaser list as plain text (newsletters)
 	Nav, Outputs             []htmlNavLink
 	Items                    []presented
 	Next                     string
@@ -157,6 +158,7 @@ func (s *Server) renderHTML(d *doc) ([]byte, error) {
 	p.AtomURL = v.urlWith(s.base, FormatAtom, params{})
 	p.RSSURL = v.urlWith(s.base, FormatRSS, params{})
 	p.JSONURL = v.urlWith(s.base, FormatJSON, params{})
+	p.TextURL = v.urlWith(s.base, FormatText, params{})
 	p.Nav = append(p.Nav, htmlNavLink{Name: "Alle", Href: s.base + "/", Current: v.kind == kindAll})
 	for _, code := range config.LandCodes {
 		p.Nav = append(p.Nav, htmlNavLink{Name: config.LandName(code), Href: s.base + "/land/" + landSlug(code),

@@ -188,7 +188,8 @@ func setEntry(ctx context.Context, tx *sql.Tx, root int64, key string, published
 
 // Split takes an item out of its cluster and keeps it out: it never joins
 // a cluster again by itself. The rest of the cluster keeps its entry; the
-// split item becomes an entry of its own.
+// split item becomes an entry of its own. An item split off before is
+// ErrSplitAlready.
 func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
 		var key string
@@ -212,10 +213,18 @@ func (s *Store) Split(ctx context.Context, id int64, now time.Time) error {
 			return err
 		}
 		if !cluster.Valid && members == 0 {
-			// Alone already (or split before): it only has to stay so;
-			// its entry keeps its id.
-			_, err := tx.ExecContext(ctx, `UPDATE items SET cluster_lock = ? WHERE id = ?`, lockSplit, id)
-			return err
+			// Alone already: it only has to stay so; its entry keeps its
+			// id. Split before, nothing changes.
+			res, err := tx.ExecContext(ctx, `UPDATE items SET cluster_lock = ? WHERE id = ? AND cluster_lock <> ?`, lockSplit, id, lockSplit)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return ErrSplitAlready
+			}
+			return nil
 		}
 		if !cluster.Valid {
 			// id is the root: the earliest other member becomes the root

@@ -148,9 +148,9 @@ func TestSplitTheShownReport(t *testing.T) {
 	if got[0] != before && got[1] != before {
 		t.Errorf("entries %v: the story lost its entry %s", got, before)
 	}
-	// Splitting again changes nothing.
-	if err := e.st.Split(context.Background(), e.id(0, "o1"), e.now); err != nil {
-		t.Fatal(err)
+	// Splitting again changes nothing, and says so.
+	if err := e.st.Split(context.Background(), e.id(0, "o1"), e.now); !errors.Is(err, storage.ErrSplitAlready) {
+		t.Fatalf("second split: %v, want ErrSplitAlready", err)
 	}
 	e.check("after the second split")
 	if again := e.entries(); fmt.Sprint(again) != fmt.Sprint(got) {

@@ -36,6 +36,10 @@ var ErrNotFound = errors.New("not found")
 // already: there is nothing to merge.
 var ErrSameCluster = errors.New("already in one cluster")
 
+// ErrSplitAlready is returned by Split for an item split off before (alone
+// and kept out of clusters): there is nothing to split.
+var ErrSplitAlready = errors.New("split off already")
+
 // Store is the database. It is safe for concurrent use.
 type Store struct {
 	path string

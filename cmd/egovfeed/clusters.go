@@ -34,7 +34,10 @@ func setupDedup(fs *flag.FlagSet) func(context.Context, *env) error {
 func setupSplit(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
 		return withOneItem(ctx, e, "usage: egovfeed split ITEM-ID", func(a *app, it storage.Item) error {
-			if err := a.store.Split(ctx, it.ID, time.Now()); err != nil {
+			if err := a.store.Split(ctx, it.ID, time.Now()); errors.Is(err, storage.ErrSplitAlready) {
+				fmt.Fprintf(e.stdout, "item %d (%s) is an entry of its own already: nothing changed\n", it.ID, it.Title)
+				return nil
+			} else if err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "item %d (%s) is now an entry of its own and stays out of clusters\n", it.ID, it.Title)

@@ -76,6 +76,7 @@ func TestItemIDs(t *testing.T) {
 		{"merge an entry id with its own item's key", []string{"merge", story, a1}, 1, []string{"two different items"}},
 		{"merge two items of one cluster", []string{"merge", story, n1}, 0, []string{"in one cluster already: nothing changed"}},
 		{"split by key", []string{"split", n1}, 0, []string{"is now an entry of its own"}},
+		{"split again", []string{"split", n1}, 0, []string{"is an entry of its own already: nothing changed"}},
 		{"the split item's entry id", []string{"explain", "tag:127.0.0.1,2026:item/" + n1 + "-split"}, 0, []string{"key " + n1, "source: news"}},
 		{"the split item's entry key alone", []string{"explain", n1 + "-split"}, 0, []string{"key " + n1}},
 		{"the story keeps its entry id", []string{"explain", story}, 0, []string{"key " + a1}},

@@ -117,13 +117,20 @@ func TestMergeUpdated(t *testing.T) {
 	if err := e.st.Merge(ctx, e.id(1, "n1"), e.id(0, "o1"), e.now); err != nil {
 		t.Fatal(err)
 	}
+	e.showsLater("after merge", story, "o1", before)
+}
+
+// showsLater asserts that the entry story shows the report guid now, with
+// an updated later than before's: readers must see the new content.
+func (e *clusterEnv) showsLater(when, story, guid string, before storage.Item) {
+	e.t.Helper()
 	after, ok := e.shown()[story]
-	if !ok || after.GUID != "o1" {
-		t.Fatalf("after merge: %v, want the story under %s showing o1", keys(e.shown()), story)
+	if !ok || after.GUID != guid {
+		e.t.Fatalf("%s: %v, want the story under %s showing %s", when, keys(e.shown()), story, guid)
 	}
 	if !after.Updated.After(before.Updated) {
-		t.Errorf("entry %s now shows another report (title %q → %q), but updated went %s → %s: readers keep the old content",
-			story, before.Title, after.Title, before.Updated.Format(time.RFC3339), after.Updated.Format(time.RFC3339))
+		e.t.Errorf("%s: entry %s shows another report (title %q → %q), but updated went %s → %s: readers keep the old content",
+			when, story, before.Title, after.Title, before.Updated.Format(time.RFC3339), after.Updated.Format(time.RFC3339))
 	}
 }
 
@@ -246,12 +253,5 @@ func TestRebuildUpdated(t *testing.T) {
 	if _, _, err := e.st.RebuildClusters(ctx, &matchOnce{to: e.id(1, "n1")}, e.now); err != nil {
 		t.Fatal(err)
 	}
-	after, ok := e.shown()[story]
-	if !ok || after.GUID != "o1" {
-		t.Fatalf("after rebuild: %v, want the story under %s showing o1", keys(e.shown()), story)
-	}
-	if !after.Updated.After(before.Updated) {
-		t.Errorf("entry %s now shows another report (title %q → %q), but updated went %s → %s",
-			story, before.Title, after.Title, before.Updated.Format(time.RFC3339), after.Updated.Format(time.RFC3339))
-	}
+	e.showsLater("after rebuild", story, "o1", before)
 }

@@ -169,8 +169,8 @@ func electPrimary(ctx context.Context, tx *sql.Tx, root int64, now time.Time) er
 	return nil
 }
 
-// sourceConfigured is true for an item (of the items table, unqualified)
-// whose source is configured: a report of a removed source is never shown
+// sourceConfigured is true for an item (of the items table; prefix it with
+// the table's alias where there is one) whose source is configured: a report of a removed source is never shown
 // (RemoveUnconfigured), also when a split or a rebuild puts it on its own.
 const sourceConfigured = `source_id NOT IN (SELECT id FROM sources WHERE removed_at <> 0)`
 

@@ -127,7 +127,7 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 			// A report of a source no longer configured puts no story
 			// into a Land's feed (RemoveUnconfigured).
 			where = append(where, "coalesce(i.cluster_id, i.id) IN (SELECT coalesce(m.cluster_id, m.id) FROM items m WHERE m.id IN ("+landItems(len(q.Lands))+
-				") AND m.source_id NOT IN (SELECT id FROM sources WHERE removed_at <> 0))")
+				") AND m."+sourceConfigured+")")
 		}
 		args = appendStrings(args, q.Lands)
 	}
@@ -172,20 +172,8 @@ func (s *Store) Items(ctx context.Context, q Query) ([]Item, error) {
 	if q.Limit > 0 {
 		sqlText += fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
-	rows, err := s.r.QueryContext(ctx, sqlText, args...)
+	items, err := s.queryItems(ctx, sqlText, args...)
 	if err != nil {
-		return nil, fmt.Errorf("storage: query items: %w", err)
-	}
-	defer rows.Close()
-	var items []Item
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: query items: %w", err)
-		}
-		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: query items: %w", err)
 	}
 	if err := s.loadLands(ctx, items); err != nil {
@@ -407,25 +395,32 @@ func (s *Store) ItemByEntryKey(ctx context.Context, key string) (Item, error) {
 // cluster's members, the item included), earliest first, with their Land
 // tags: what editors need to see why an entry is where it is.
 func (s *Store) StoryReports(ctx context.Context, id int64) ([]Item, error) {
-	rows, err := s.r.QueryContext(ctx, `WITH r(root) AS (SELECT coalesce(cluster_id, id) FROM items WHERE id = ?)
+	items, err := s.queryItems(ctx, `WITH r(root) AS (SELECT coalesce(cluster_id, id) FROM items WHERE id = ?)
 		SELECT `+itemColumns+` FROM items i JOIN sources s ON s.id = i.source_id
 		WHERE i.id = (SELECT root FROM r) OR i.cluster_id = (SELECT root FROM r) ORDER BY i.published, i.id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("storage: story of %d: %w", id, err)
+	}
+	return items, s.loadLands(ctx, items)
+}
+
+// queryItems runs a query selecting itemColumns and returns its items
+// (without their Land tags: see loadLands).
+func (s *Store) queryItems(ctx context.Context, query string, args ...any) ([]Item, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var items []Item
 	for rows.Next() {
 		it, err := scanItem(rows)
 		if err != nil {
-			return nil, fmt.Errorf("storage: story of %d: %w", id, err)
+			return nil, err
 		}
 		items = append(items, it)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: story of %d: %w", id, err)
-	}
-	return items, s.loadLands(ctx, items)
+	return items, rows.Err()
 }
 
 // ItemByID returns one item by its row id.

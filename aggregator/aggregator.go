@@ -125,7 +125,7 @@ func New(ctx context.Context, cfg *config.Config, store *storage.Store, opts Opt
 	}
 	scs := make([]storage.SourceConfig, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		scs[i] = storage.SourceConfig{Name: s.Name, URL: s.URL, Land: s.Land, Priority: s.EffectivePriority()}
+		scs[i] = storage.SourceConfig{Name: s.Name, URL: s.URL, Land: s.Land, Priority: s.EffectivePriority(), Place: s.Place()}
 	}
 	if err := a.retagMovedSources(ctx, cfg, scs); err != nil {
 		return nil, err

@@ -13,12 +13,12 @@ import (
 // keeps fingerprints as bytes.
 type clusterer struct{ ix *dedup.Index }
 
-func (c clusterer) Matches(published time.Time, lands []string, fp []byte) []storage.ClusterMatch {
+func (c clusterer) Matches(d storage.ClusterDoc) []storage.ClusterMatch {
 	var f dedup.Fingerprint
-	if err := f.UnmarshalBinary(fp); err != nil {
+	if err := f.UnmarshalBinary(d.Fingerprint); err != nil {
 		return nil
 	}
-	ms := c.ix.Matches(published, lands, f)
+	ms := c.ix.Matches(d.Published, d.Lands, d.Place, f)
 	out := make([]storage.ClusterMatch, len(ms))
 	for i, m := range ms {
 		out[i] = storage.ClusterMatch{ID: m.ID, Score: m.Score, Layer: m.Layer}
@@ -26,10 +26,10 @@ func (c clusterer) Matches(published time.Time, lands []string, fp []byte) []sto
 	return out
 }
 
-func (c clusterer) Add(id int64, published time.Time, lands []string, fp []byte) {
+func (c clusterer) Add(id int64, d storage.ClusterDoc) {
 	var f dedup.Fingerprint
-	if err := f.UnmarshalBinary(fp); err == nil {
-		c.ix.Add(id, published, lands, f)
+	if err := f.UnmarshalBinary(d.Fingerprint); err == nil {
+		c.ix.Add(id, d.Published, d.Lands, d.Place, f)
 	}
 }
 
@@ -52,9 +52,7 @@ func dedupOptions(cfg config.Dedup) dedup.Options {
 // now, so a restart finds duplicates of items stored before it.
 func loadIndex(ctx context.Context, store *storage.Store, o dedup.Options, now time.Time) (*dedup.Index, error) {
 	ix := dedup.NewIndex(o)
-	err := store.FingerprintsSince(ctx, now.Add(-o.Window), func(f storage.Fingerprinted) {
-		clusterer{ix}.Add(f.ID, f.Published, f.Lands, f.Fingerprint)
-	})
+	err := store.FingerprintsSince(ctx, now.Add(-o.Window), clusterer{ix}.Add)
 	return ix, err
 }
 

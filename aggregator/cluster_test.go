@@ -160,3 +160,65 @@ func TestSameSourceNeverClustered(t *testing.T) {
 		t.Errorf("%d entries, want 2: one source's items are not clustered", len(items))
 	}
 }
+
+// TestTownsOfOneTemplateStayApart: towns publish from one template, often
+// without naming themselves in the text; their sources' places
+// (title_prefix) tell the stories apart, at ingest, after a restart (the
+// index loaded from the database) and in a rebuild.
+func TestTownsOfOneTemplateStayApart(t *testing.T) {
+	const title = "Neues Serviceportal der Verwaltung ist online"
+	teaserA := "Über 80 Verwaltungsleistungen der Gemeinde können ab sofort über das neue Serviceportal online beantragt werden – von der Meldebescheinigung bis zur Hundesteuer."
+	teaserB := "Das neue Serviceportal der Gemeinde bündelt mehr als 80 Online-Leistungen, von der Meldebescheinigung bis zur Hundesteuer-Anmeldung."
+	joint := "Gemeinsam mit der Nachbargemeinde Stockelsdorf bündelt das neue Serviceportal mehr als 80 Online-Leistungen, von der Meldebescheinigung bis zur Hundesteuer-Anmeldung."
+	for _, tc := range []struct {
+		name             string
+		prefixA, prefixB string
+		teaserB          string
+		entries          int
+	}{
+		{"two towns", "Stockelsdorf", "Ratekau", teaserB, 2},
+		{"two towns, a colon in the prefix", "Stockelsdorf:", "Gemeinde Ratekau", teaserB, 2},
+		{"the other town named", "Stockelsdorf", "Ratekau", joint, 1},
+		{"one town, two feeds", "Stockelsdorf", "Gemeinde Stockelsdorf", teaserB, 1},
+		{"a news site without a place", "Stockelsdorf", "", teaserB, 1},
+		{"no places configured", "", "", teaserB, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ua := serveBytes(t, []byte(rssFeed("Stockelsdorf", rssItem("a1", title, "https://stockelsdorf.example/a/serviceportal",
+				"Mon, 19 May 2025 08:00:00 +0200", teaserA))), "")
+			_, ub := serveBytes(t, []byte(rssFeed("Ratekau", rssItem("b1", title, "https://ratekau.example/n/serviceportal-online",
+				"Mon, 19 May 2025 09:30:00 +0200", tc.teaserB))), "")
+			a, b := src("A", ua, "DE-SH"), src("B", ub, "DE-SH")
+			a.TitlePrefix, b.TitlePrefix = tc.prefixA, tc.prefixB
+			// A alone first; B from a new process, whose index is loaded
+			// from the database.
+			h := newHarness(t, nil, a)
+			h.fetch(t)
+			h2 := newHarnessOn(t, h, a, b)
+			h2.fetch(t)
+			checkEntries(t, h2, "after a restart", tc.entries)
+			if _, _, err := h2.agg.RebuildClusters(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			checkEntries(t, h2, "after dedup -rebuild", tc.entries)
+			// Both in one run: the index as ingest fills it.
+			h3 := newHarness(t, nil, a, b)
+			h3.fetch(t)
+			checkEntries(t, h3, "fetched together", tc.entries)
+		})
+	}
+}
+
+func checkEntries(t *testing.T, h *harness, when string, want int) {
+	t.Helper()
+	got, err := h.store.Items(context.Background(), storage.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != want {
+		for _, it := range got {
+			t.Logf("entry: %s (%s)", it.Title, it.SourceName)
+		}
+		t.Errorf("%s: %d entries, want %d", when, len(got), want)
+	}
+}

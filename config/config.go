@@ -85,7 +85,8 @@ type Source struct {
 	Land     string `yaml:"land"`
 	Schedule string `yaml:"schedule"`
 	// TitlePrefix replaces the Land name as the place before the colon
-	// of republished titles ("Lüneburg: …").
+	// of republished titles ("Lüneburg: …"). It names the place the
+	// source speaks for (see Place).
 	TitlePrefix string `yaml:"title_prefix"`
 	// TagFromContent enables Land tagging from item text; nil means true.
 	TagFromContent *bool `yaml:"tag_from_content"`
@@ -104,6 +105,12 @@ type Output struct {
 	Exclude []string `yaml:"exclude"`
 	MaxAge  Duration `yaml:"max_age"`
 	Limit   int      `yaml:"limit"`
+}
+
+// Place is the place s speaks for: its TitlePrefix without the colon an
+// operator may have written ("Köln:" is the place "Köln"), "" for none.
+func (s Source) Place() string {
+	return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s.TitlePrefix), ":"))
 }
 
 // TagsFromContent reports whether items of s are tagged from their text.

@@ -239,9 +239,8 @@ func newPresenter(cfg *config.Config) *presenter {
 		p.host = strings.ToLower(u.Hostname())
 	}
 	for _, s := range cfg.Sources {
-		// "Köln:" as written in the configuration is the place "Köln":
 		// titleWithPlace adds the colon.
-		if t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s.TitlePrefix), ":")); t != "" {
+		if t := s.Place(); t != "" {
 			p.prefixes[s.URL] = t
 		}
 	}

@@ -28,12 +28,22 @@ type ClusterMatch struct {
 	Layer string
 }
 
+// ClusterDoc is an item as the Clusterer sees it.
+type ClusterDoc struct {
+	Published time.Time
+	Lands     []string
+	// Place is the place the item's source speaks for
+	// (SourceConfig.Place).
+	Place       string
+	Fingerprint []byte
+}
+
 // Clusterer finds near-duplicates. Storage calls it from its one writer,
 // so an implementation sees Add for every item stored, in order.
 type Clusterer interface {
 	// Matches returns the earlier items judged the same story, best first.
-	Matches(published time.Time, lands []string, fingerprint []byte) []ClusterMatch
-	Add(id int64, published time.Time, lands []string, fingerprint []byte)
+	Matches(d ClusterDoc) []ClusterMatch
+	Add(id int64, d ClusterDoc)
 	Remove(id int64)
 	// Window is how far apart in time two reports of one story may be.
 	Window() time.Duration
@@ -54,9 +64,10 @@ func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
 // two sources repeat every few days chains into one cluster forever,
 // whose new reports never show as new entries and which retention never
 // prunes, as its newest report is always recent.
-func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, sourceID int64, published time.Time, lands []string, fp []byte) (ClusterMatch, bool, error) {
+func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, sourceID int64, d ClusterDoc) (ClusterMatch, bool, error) {
 	window := c.Window()
-	for _, m := range c.Matches(published, lands, fp) {
+	published := d.Published
+	for _, m := range c.Matches(d) {
 		var src, storyMillis, root int64
 		var lock int
 		err := tx.QueryRowContext(ctx, `SELECT source_id, cluster_lock, entry_published, coalesce(cluster_id, id) FROM items WHERE id = ?`, m.ID).
@@ -339,34 +350,27 @@ func (s *Store) Merge(ctx context.Context, a, b int64, now time.Time) error {
 	return nil
 }
 
-// Fingerprinted is a stored item as the Clusterer needs it.
-type Fingerprinted struct {
-	ID          int64
-	Published   time.Time
-	Lands       []string
-	Fingerprint []byte
-}
-
 // FingerprintsSince streams items published at or after since (in id
 // order) to fn, for loading the near-duplicate index at start-up.
-func (s *Store) FingerprintsSince(ctx context.Context, since time.Time, fn func(Fingerprinted)) error {
+func (s *Store) FingerprintsSince(ctx context.Context, since time.Time, fn func(id int64, d ClusterDoc)) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.published, i.fingerprint,
-		(SELECT group_concat(land) FROM item_lands l WHERE l.item_id = i.id)
-		FROM items i WHERE i.published >= ? AND i.fingerprint IS NOT NULL ORDER BY i.id`, toMillis(since))
+		(SELECT group_concat(land) FROM item_lands l WHERE l.item_id = i.id), s.place
+		FROM items i JOIN sources s ON s.id = i.source_id
+		WHERE i.published >= ? AND i.fingerprint IS NOT NULL ORDER BY i.id`, toMillis(since))
 	if err != nil {
 		return fmt.Errorf("storage: fingerprints: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var f Fingerprinted
-		var pub int64
+		var id, pub int64
+		var d ClusterDoc
 		var lands sql.NullString
-		if err := rows.Scan(&f.ID, &pub, &f.Fingerprint, &lands); err != nil {
+		if err := rows.Scan(&id, &pub, &d.Fingerprint, &lands, &d.Place); err != nil {
 			return fmt.Errorf("storage: fingerprints: %w", err)
 		}
-		f.Published = fromMillis(pub)
-		f.Lands = splitComma(lands.String)
-		fn(f)
+		d.Published = fromMillis(pub)
+		d.Lands = splitComma(lands.String)
+		fn(id, d)
 	}
 	return rows.Err()
 }
@@ -479,29 +483,30 @@ func shownReports(ctx context.Context, tx *sql.Tx) (map[string]int64, error) {
 }
 
 type rebuildItem struct {
-	id, sourceID, published int64
-	link                    string
-	lock                    int
-	fingerprint             []byte
-	lands                   []string
+	id, sourceID int64
+	link         string
+	lock         int
+	doc          ClusterDoc
 }
 
 func (s *Store) rebuildBatch(ctx context.Context, c Clusterer, after int64, now time.Time) (n, joined int, last int64, err error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.source_id, i.published, i.link, i.cluster_lock, i.fingerprint,
-		(SELECT group_concat(land) FROM item_lands l WHERE l.item_id = i.id)
-		FROM items i WHERE i.id > ? ORDER BY i.id LIMIT ?`, after, rebuildBatch)
+		(SELECT group_concat(land) FROM item_lands l WHERE l.item_id = i.id), s.place
+		FROM items i JOIN sources s ON s.id = i.source_id WHERE i.id > ? ORDER BY i.id LIMIT ?`, after, rebuildBatch)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	var batch []rebuildItem
 	for rows.Next() {
 		var it rebuildItem
+		var published int64
 		var lands sql.NullString
-		if err := rows.Scan(&it.id, &it.sourceID, &it.published, &it.link, &it.lock, &it.fingerprint, &lands); err != nil {
+		if err := rows.Scan(&it.id, &it.sourceID, &published, &it.link, &it.lock, &it.doc.Fingerprint, &lands, &it.doc.Place); err != nil {
 			rows.Close()
 			return 0, 0, 0, err
 		}
-		it.lands = splitComma(lands.String)
+		it.doc.Published = fromMillis(published)
+		it.doc.Lands = splitComma(lands.String)
 		batch = append(batch, it)
 	}
 	rows.Close()
@@ -520,8 +525,8 @@ func (s *Store) rebuildBatch(ctx context.Context, c Clusterer, after int64, now 
 					joined++
 				}
 			}
-			if len(it.fingerprint) > 0 {
-				c.Add(it.id, fromMillis(it.published), it.lands, it.fingerprint)
+			if len(it.doc.Fingerprint) > 0 {
+				c.Add(it.id, it.doc)
 			}
 		}
 		return nil
@@ -540,8 +545,8 @@ func (s *Store) rejoin(ctx context.Context, tx *sql.Tx, c Clusterer, it rebuildI
 		}
 		target = roots[it.link]
 	}
-	if target == 0 && len(it.fingerprint) > 0 {
-		m, ok, err := s.findCluster(ctx, tx, c, it.sourceID, fromMillis(it.published), it.lands, it.fingerprint)
+	if target == 0 && len(it.doc.Fingerprint) > 0 {
+		m, ok, err := s.findCluster(ctx, tx, c, it.sourceID, it.doc)
 		if err != nil || !ok {
 			return false, err
 		}

@@ -122,10 +122,10 @@ func (e *clusterEnv) check(when string) {
 // recompute the link clusters only.
 type noMatches struct{}
 
-func (noMatches) Matches(time.Time, []string, []byte) []storage.ClusterMatch { return nil }
-func (noMatches) Add(int64, time.Time, []string, []byte)                     {}
-func (noMatches) Remove(int64)                                               {}
-func (noMatches) Window() time.Duration                                      { return 0 }
+func (noMatches) Matches(storage.ClusterDoc) []storage.ClusterMatch { return nil }
+func (noMatches) Add(int64, storage.ClusterDoc)                     {}
+func (noMatches) Remove(int64)                                      {}
+func (noMatches) Window() time.Duration                             { return 0 }
 
 func TestSplitTheShownReport(t *testing.T) {
 	e := newClusterEnv(t)
@@ -204,12 +204,12 @@ func TestMergeAndRebuildKeepOneEntry(t *testing.T) {
 // another story.
 type matchOnce struct{ from, to int64 }
 
-func (m *matchOnce) Matches(time.Time, []string, []byte) []storage.ClusterMatch {
+func (m *matchOnce) Matches(storage.ClusterDoc) []storage.ClusterMatch {
 	return []storage.ClusterMatch{{ID: m.to, Score: 1, Layer: "similar"}}
 }
-func (*matchOnce) Add(int64, time.Time, []string, []byte) {}
-func (*matchOnce) Remove(int64)                           {}
-func (*matchOnce) Window() time.Duration                  { return 0 }
+func (*matchOnce) Add(int64, storage.ClusterDoc) {}
+func (*matchOnce) Remove(int64)                  {}
+func (*matchOnce) Window() time.Duration         { return 0 }
 
 func TestRebuildNeverChainsClusters(t *testing.T) {
 	e := newClusterEnv(t)
@@ -572,15 +572,15 @@ func TestRemovedSources(t *testing.T) {
 // matchArmed matches every item stored after it is armed with the item to.
 type matchArmed struct{ to atomic.Int64 }
 
-func (m *matchArmed) Matches(time.Time, []string, []byte) []storage.ClusterMatch {
+func (m *matchArmed) Matches(storage.ClusterDoc) []storage.ClusterMatch {
 	if to := m.to.Load(); to != 0 {
 		return []storage.ClusterMatch{{ID: to, Score: 0.4, Layer: "similar"}}
 	}
 	return nil
 }
-func (*matchArmed) Add(int64, time.Time, []string, []byte) {}
-func (*matchArmed) Remove(int64)                           {}
-func (*matchArmed) Window() time.Duration                  { return 0 }
+func (*matchArmed) Add(int64, storage.ClusterDoc) {}
+func (*matchArmed) Remove(int64)                  {}
+func (*matchArmed) Window() time.Duration         { return 0 }
 
 // TestSameSourceNeverJoinsItsOwnStory: a source's second, different story must not be swallowed
 // by the cluster that already holds the source's first story, only because

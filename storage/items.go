@@ -284,6 +284,12 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 	if err != nil {
 		return st, err
 	}
+	src := batchSource{id: sourceID, url: sourceURL}
+	if s.clusterer != nil {
+		if err := tx.StmtContext(ctx, s.stmt.sourcePlace).QueryRowContext(ctx, sourceID).Scan(&src.place); err != nil {
+			return st, fmt.Errorf("source place: %w", err)
+		}
+	}
 	// An item stored under its other key (see AltGUID) is taken over by
 	// one item of the batch at most: items that share a link and a title
 	// ("Bekanntmachung") all name the bare link, and the stored one is
@@ -365,7 +371,7 @@ func (s *Store) saveItems(ctx context.Context, tx *sql.Tx, sourceID int64, sourc
 		case ok && prev.pruned:
 			// Pruned while the feed still lists it: stays pruned.
 		case !ok:
-			id, err := s.insertItem(ctx, tx, sourceID, sourceURL, it, hash, firstWith[it.Link], now)
+			id, err := s.insertItem(ctx, tx, src, it, hash, firstWith[it.Link], now)
 			if err != nil {
 				return st, fmt.Errorf("item %q: %w", it.GUID, err)
 			}
@@ -613,10 +619,18 @@ func (s *Store) addAlias(ctx context.Context, tx *sql.Tx, sourceID int64, guid s
 	return nil
 }
 
+// batchSource is the source of the items saveItems stores.
+type batchSource struct {
+	id    int64
+	url   string
+	place string // its place for the Clusterer (SourceConfig.Place)
+}
+
 // insertItem stores a new item. An item whose canonical link another
 // source already has joins that item's cluster; otherwise the Clusterer,
 // if any, may find an earlier item telling the same story.
-func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sourceURL string, it *NewItem, hash []byte, linkRoot int64, now time.Time) (int64, error) {
+func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, src batchSource, it *NewItem, hash []byte, linkRoot int64, now time.Time) (int64, error) {
+	sourceID, sourceURL := src.id, src.url
 	published := toMillis(it.Published)
 	if published == 0 {
 		published = toMillis(now)
@@ -633,7 +647,7 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 	case s.clusterer != nil && len(it.Fingerprint) > 0:
 		var m ClusterMatch
 		var ok bool
-		m, ok, err = s.findCluster(ctx, tx, s.clusterer, sourceID, fromMillis(published), landCodes(it.Lands), it.Fingerprint)
+		m, ok, err = s.findCluster(ctx, tx, s.clusterer, sourceID, ClusterDoc{fromMillis(published), landCodes(it.Lands), src.place, it.Fingerprint})
 		if ok {
 			join, err = clusterOf(ctx, tx, m.ID)
 			layer, score = m.Layer, m.Score
@@ -685,7 +699,7 @@ func (s *Store) insertItem(ctx context.Context, tx *sql.Tx, sourceID int64, sour
 		return 0, err
 	}
 	if s.clusterer != nil && len(it.Fingerprint) > 0 {
-		s.clusterer.Add(id, fromMillis(published), landCodes(it.Lands), it.Fingerprint)
+		s.clusterer.Add(id, ClusterDoc{fromMillis(published), landCodes(it.Lands), src.place, it.Fingerprint})
 		s.indexed = append(s.indexed, id)
 	}
 	if join != nil {
@@ -725,7 +739,7 @@ func (s *Store) insertLands(ctx context.Context, tx *sql.Tx, itemID, published i
 type statements struct {
 	insertItem, updateItem, deleteLands, insertLand *sql.Stmt
 	lookupGUIDs, lookupLinks, markUnlisted          *sql.Stmt
-	forgetPruned                                    *sql.Stmt
+	forgetPruned, sourcePlace                       *sql.Stmt
 	lookupMoved, insertAlias, trimAliases           *sql.Stmt
 	savepoint, release, rollbackTo                  *sql.Stmt
 	insertFetch                                     *sql.Stmt
@@ -765,6 +779,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.stmt.forgetPruned, `DELETE FROM pruned WHERE source_id = ? AND unlisted_since <> 0 AND unlisted_since < ?`},
 		{&s.stmt.lookupLinks, `SELECT link, id, source_id, coalesce(cluster_id, id), cluster_lock FROM items
 			WHERE link IN (SELECT value FROM json_each(?))`},
+		{&s.stmt.sourcePlace, `SELECT place FROM sources WHERE id = ?`},
 		{&s.stmt.savepoint, `SAVEPOINT batch`},
 		{&s.stmt.release, `RELEASE batch`},
 		{&s.stmt.rollbackTo, `ROLLBACK TO batch`},

@@ -14,6 +14,10 @@ type SourceConfig struct {
 	URL      string
 	Land     string
 	Priority int // higher wins as a cluster's primary
+	// Place is the place the source speaks for, its title_prefix ("" for
+	// none): two reports from sources of different places are not one
+	// story unless a text names the other's place.
+	Place string
 }
 
 // Source is a source's stored state.
@@ -53,15 +57,16 @@ func (s *Store) SyncSources(ctx context.Context, srcs []SourceConfig) ([]int64, 
 		if err := moveSources(ctx, tx, srcs); err != nil {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO sources (url, name, land, priority) VALUES (?, ?, ?, ?)
-			ON CONFLICT (url) DO UPDATE SET name = excluded.name, land = excluded.land, priority = excluded.priority
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO sources (url, name, land, priority, place) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (url) DO UPDATE SET name = excluded.name, land = excluded.land, priority = excluded.priority,
+				place = excluded.place
 			RETURNING id`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for i, src := range srcs {
-			if err := stmt.QueryRowContext(ctx, src.URL, src.Name, src.Land, src.Priority).Scan(&ids[i]); err != nil {
+			if err := stmt.QueryRowContext(ctx, src.URL, src.Name, src.Land, src.Priority, src.Place).Scan(&ids[i]); err != nil {
 				return fmt.Errorf("source %q: %w", src.Name, err)
 			}
 		}

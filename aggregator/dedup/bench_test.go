@@ -121,7 +121,7 @@ func BenchmarkFind(b *testing.B) {
 				cpu := cputime.Process()
 				for b.Loop() {
 					q := &qs[i%len(qs)]
-					ix.Find(q.pub, q.lands, q.f)
+					ix.Find(q.pub, q.lands, "", q.f)
 					i++
 				}
 				reportCPU(b, cpu, i)
@@ -141,7 +141,7 @@ func benchFind(b *testing.B, ix *Index, fresh, dups []benchQuery) {
 			cpu := cputime.Process()
 			for b.Loop() {
 				q := &bc.qs[i%len(bc.qs)]
-				ix.Find(q.pub, q.lands, q.f)
+				ix.Find(q.pub, q.lands, "", q.f)
 				i++
 			}
 			reportCPU(b, cpu, i)
@@ -179,7 +179,7 @@ func BenchmarkAdd(b *testing.B) {
 			c0 = cputime.Process()
 		}
 		q := &fps[i%len(fps)]
-		ix.Add(firstID+int64(i%len(fps)), q.pub, q.lands, q.f)
+		ix.Add(firstID+int64(i%len(fps)), q.pub, q.lands, "", q.f)
 		i++
 	}
 	cpu += cputime.Process() - c0
@@ -224,10 +224,10 @@ func BenchmarkFindAddIngest(b *testing.B) {
 			if err := f.UnmarshalBinary(it.fp); err != nil {
 				b.Fatal(err)
 			}
-			if len(ix.Matches(it.pub, it.lands, f)) > 0 {
+			if len(ix.Matches(it.pub, it.lands, "", f)) > 0 {
 				matched++
 			}
-			ix.Add(it.id, it.pub, it.lands, f)
+			ix.Add(it.id, it.pub, it.lands, "", f)
 		}
 		ops++
 	}
@@ -246,8 +246,8 @@ func BenchmarkRebuild(b *testing.B) {
 		ix := NewIndex(DefaultOptions())
 		for _, d := range docs {
 			f := NewFingerprint(d)
-			ix.Find(d.Published, d.Lands, f)
-			ix.Add(d.ID, d.Published, d.Lands, f)
+			ix.Find(d.Published, d.Lands, d.Place, f)
+			ix.Add(d.ID, d.Published, d.Lands, d.Place, f)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/rebuild")
 		b.ReportMetric((cputime.Process() - cpu).Seconds(), "cpu-s/rebuild")

@@ -16,9 +16,11 @@
 // items published further apart than the window, items tagged with
 // disjoint Land sets ("DE", the Bund, is no Land and counts for neither
 // side), texts that each mention a number the other lacks ("KW 12" vs
-// "KW 13") and texts that each name a different place ("Thüringen: …" vs
-// "Sachsen: …") are never merged. The method, the
-// thresholds and the measured figures are in docs/dedup.md.
+// "KW 13"), texts that each name a different place ("Thüringen: …" vs
+// "Sachsen: …") and reports from sources speaking for two places (two
+// towns' feeds, see Doc.Place) whose texts do not name the other's place
+// are never merged. The method, the thresholds and the measured figures
+// are in docs/dedup.md.
 //
 // Clusters (primary item, editorial split and merge) are kept by storage;
 // this package only answers "which earlier item is this one a duplicate of".
@@ -33,6 +35,9 @@ type Doc struct {
 	Teaser    string   // plain text, ≤ 320 chars
 	Lands     []string // ISO 3166-2 codes ("DE-HE", "DE" for Bund); may be empty
 	Published time.Time
+	// Place is the place the item's source speaks for (a town's own
+	// feed: its title_prefix), empty for sources that speak for none.
+	Place string
 }
 
 // Defaults. DefaultThreshold was chosen on testdata/pairs.jsonl; the sweep
@@ -92,8 +97,8 @@ func Same(a, b Doc, o Options) (score float64, layer string, ok bool) {
 // an editor asking why two items were not merged.
 func Explain(a, b Doc, o Options) Verdict {
 	fa, fb := NewFingerprint(a), NewFingerprint(b)
-	return judge(&fa, &fb, unixNano(a.Published), unixNano(b.Published),
-		landMask(a.Lands), landMask(b.Lands), o.withDefaults())
+	return judge(side{&fa, unixNano(a.Published), landMask(a.Lands), homeOf(a.Place)},
+		side{&fb, unixNano(b.Published), landMask(b.Lands), homeOf(b.Place)}, o.withDefaults())
 }
 
 // unixNano returns t in Unix nanoseconds, 0 for the zero time (unknown).

@@ -44,8 +44,9 @@ var ErrFingerprint = errors.New("malformed fingerprint")
 
 // Fingerprint is the compact, storable form of a Doc's text features:
 // the hash of its normalized title and the sorted set of feature keys of
-// title and teaser, plus the number values they mention. It holds no Lands
-// and no time: the Index and Same take those separately. The zero value is
+// title and teaser, plus the number values they mention. It holds no Lands,
+// no time and no place of the source: the Index and Same take those
+// separately (they are the source's, and may be corrected). The zero value is
 // the fingerprint of an empty text. A Fingerprint is immutable.
 type Fingerprint struct {
 	title uint64   // hash of the normalized title; 0 when too short for the title layer

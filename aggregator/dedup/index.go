@@ -42,6 +42,7 @@ type entry struct {
 	title uint64
 	keys  arenaRef
 	nums  arenaRef
+	home  uint32 // homeOf the source's place
 }
 
 // arenaChunk is the size of an arena chunk in elements; a fingerprint's
@@ -184,14 +185,17 @@ func (ix *Index) Options() Options { return ix.opts }
 
 // Add indexes a doc. Adding an ID that is present replaces it. Call Find
 // for a doc before adding it, or it finds itself.
-func (ix *Index) Add(id int64, published time.Time, lands []string, f Fingerprint) {
+func (ix *Index) Add(id int64, published time.Time, lands []string, place string, f Fingerprint) {
+	home := homeOf(place)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if slot, ok := ix.slots[id]; ok {
 		ix.removeSlot(slot)
 	}
 	slot := int32(len(ix.entries))
-	ix.entries = append(ix.entries, ix.store(id, &f))
+	e := ix.store(id, &f)
+	e.home = home
+	ix.entries = append(ix.entries, e)
 	ix.meta = append(ix.meta, slotMeta{
 		published: unixNano(published),
 		weight:    float32(f.weight()),
@@ -288,7 +292,7 @@ func (ix *Index) maybeCompact() {
 	for slot := range ix.entries {
 		if ix.meta[slot].weight >= 0 {
 			e := &ix.entries[slot]
-			live = append(live, entry{id: e.id, title: e.title, keys: keys.add(ix.keys.get(e.keys)), nums: nums.add(ix.nums.get(e.nums))})
+			live = append(live, entry{id: e.id, title: e.title, keys: keys.add(ix.keys.get(e.keys)), nums: nums.add(ix.nums.get(e.nums)), home: e.home})
 			meta = append(meta, ix.meta[slot])
 		}
 	}
@@ -322,11 +326,11 @@ func (ix *Index) maybeCompact() {
 // Find returns the best match for a new doc among the indexed docs
 // published within ±Window of published: highest score, ties to the
 // earliest published, then the lowest ID.
-func (ix *Index) Find(published time.Time, lands []string, f Fingerprint) (Match, bool) {
+func (ix *Index) Find(published time.Time, lands []string, place string, f Fingerprint) (Match, bool) {
 	var best Match
 	var bestPub int64
 	found := false
-	ix.judgeCandidates(published, lands, &f, func(e *entry, pub int64, v Verdict) {
+	ix.judgeCandidates(published, lands, place, &f, func(e *entry, pub int64, v Verdict) {
 		m := Match{ID: e.id, Score: v.Score, Layer: v.Layer}
 		if !found || better(m, pub, best, bestPub) {
 			best, bestPub, found = m, pub, true
@@ -338,13 +342,13 @@ func (ix *Index) Find(published time.Time, lands []string, f Fingerprint) (Match
 // Matches returns every indexed doc within the window that is judged the
 // same story as the new doc, best first (ordered as Find chooses). Storage
 // can use it to see whether a new item bridges two clusters.
-func (ix *Index) Matches(published time.Time, lands []string, f Fingerprint) []Match {
+func (ix *Index) Matches(published time.Time, lands []string, place string, f Fingerprint) []Match {
 	type scored struct {
 		m   Match
 		pub int64
 	}
 	var all []scored
-	ix.judgeCandidates(published, lands, &f, func(e *entry, pub int64, v Verdict) {
+	ix.judgeCandidates(published, lands, place, &f, func(e *entry, pub int64, v Verdict) {
 		all = append(all, scored{Match{ID: e.id, Score: v.Score, Layer: v.Layer}, pub})
 	})
 	slices.SortFunc(all, func(a, b scored) int {
@@ -392,12 +396,13 @@ func better(a Match, apub int64, b Match, bpub int64) bool {
 //
 // The Land and window rules are applied before the bound (both are exact
 // and also apply to title matches).
-func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerprint, yes func(e *entry, published int64, v Verdict)) {
+func (ix *Index) judgeCandidates(published time.Time, lands []string, place string, f *Fingerprint, yes func(e *entry, published int64, v Verdict)) {
 	if f.IsZero() {
 		return
 	}
 	q := unixNano(published)
 	lm := landMask(lands)
+	home := homeOf(place)
 	window := int64(ix.opts.Window)
 	threshold := ix.opts.Threshold
 
@@ -515,7 +520,7 @@ func (ix *Index) judgeCandidates(published time.Time, lands []string, f *Fingerp
 		e := &ix.entries[c.slot]
 		m := &ix.meta[c.slot]
 		efp := ix.fp(e)
-		if v := judge(f, &efp, q, m.published, lm, m.lands, ix.opts); v.Same {
+		if v := judge(side{f, q, lm, home}, side{&efp, m.published, m.lands, e.home}, ix.opts); v.Same {
 			yes(e, m.published, v)
 		}
 	}

@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-func addDoc(ix *Index, d Doc) { ix.Add(d.ID, d.Published, d.Lands, NewFingerprint(d)) }
+func addDoc(ix *Index, d Doc) { ix.Add(d.ID, d.Published, d.Lands, d.Place, NewFingerprint(d)) }
 
 func find(ix *Index, d Doc) (Match, bool) {
-	return ix.Find(d.Published, d.Lands, NewFingerprint(d))
+	return ix.Find(d.Published, d.Lands, d.Place, NewFingerprint(d))
 }
 
 func TestIndex_FindBest(t *testing.T) {
@@ -40,7 +40,7 @@ func TestIndex_FindBest(t *testing.T) {
 	if !ok || m.ID != 4 || m.Layer != LayerSimilar {
 		t.Errorf("Find(small edit of the rewrite) = %+v, %v; want ID 4, the closer text", m, ok)
 	}
-	all := ix.Matches(smallEdit.Published, nil, NewFingerprint(smallEdit))
+	all := ix.Matches(smallEdit.Published, nil, "", NewFingerprint(smallEdit))
 	if len(all) != 2 || all[0].ID != 4 || all[1].ID != 1 || all[0].Score < all[1].Score {
 		t.Errorf("Matches = %+v, want IDs 4 then 1", all)
 	}
@@ -212,8 +212,8 @@ func TestIndex_Concurrent(t *testing.T) {
 
 func TestIndex_EmptyFingerprint(t *testing.T) {
 	ix := NewIndex(Options{})
-	ix.Add(1, t0, nil, Fingerprint{})
-	if _, ok := ix.Find(t0, nil, Fingerprint{}); ok {
+	ix.Add(1, t0, nil, "", Fingerprint{})
+	if _, ok := ix.Find(t0, nil, "", Fingerprint{}); ok {
 		t.Error("empty fingerprint matched")
 	}
 	if ix.Len() != 1 || ix.Options() != DefaultOptions() {

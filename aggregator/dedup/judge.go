@@ -36,6 +36,7 @@ const (
 	ReasonLands     = "lands"     // disjoint non-empty Land sets
 	ReasonNumbers   = "numbers"   // each text has a number the other lacks
 	ReasonPlaces    = "places"    // each text names a place the other lacks
+	ReasonHomes     = "homes"     // the sources speak for two places, neither text names the other's
 	ReasonThreshold = "threshold" // similarity below Options.Threshold
 )
 
@@ -52,9 +53,19 @@ type Verdict struct {
 	Reason string
 }
 
-// judge compares two fingerprints. Times are Unix nanoseconds, 0 when
-// unknown (then the window and the gap penalty do not apply).
-func judge(a, b *Fingerprint, ta, tb int64, la, lb uint32, o Options) Verdict {
+// side is one doc of a pair as judge sees it.
+type side struct {
+	f *Fingerprint
+	// t is the publication time in Unix nanoseconds, 0 when unknown (then
+	// the window and the gap penalty do not apply).
+	t     int64
+	lands uint32 // landMask
+	home  uint32 // homeOf the source's place, 0 for none
+}
+
+// judge compares two docs.
+func judge(x, y side, o Options) Verdict {
+	a, b, ta, tb := x.f, y.f, x.t, y.t
 	if a.IsZero() || b.IsZero() {
 		return Verdict{Reason: ReasonEmpty}
 	}
@@ -74,7 +85,7 @@ func judge(a, b *Fingerprint, ta, tb int64, la, lb uint32, o Options) Verdict {
 	switch {
 	case gap > o.Window:
 		v.Reason = ReasonWindow
-	case landsDisjoint(la, lb):
+	case landsDisjoint(x.lands, y.lands):
 		v.Reason = ReasonLands
 	case !title && v.Score < o.Threshold:
 		v.Reason = ReasonThreshold
@@ -82,6 +93,8 @@ func judge(a, b *Fingerprint, ta, tb int64, la, lb uint32, o Options) Verdict {
 		v.Reason = ReasonNumbers
 	case placesConflict(a.keys, b.keys):
 		v.Reason = ReasonPlaces
+	case homesConflict(x.home, y.home, a, b):
+		v.Reason = ReasonHomes
 	case title:
 		v.Same, v.Layer = true, LayerTitle
 	default:

@@ -58,7 +58,7 @@ func loadedPairs(pairs []labelledPair, fromSet int) (c confusion, background int
 	ix := loadedIndex(pairs, fromSet)
 	for i, p := range pairs {
 		b := p.B.doc(0)
-		ms := ix.Matches(b.Published, b.Lands, NewFingerprint(b))
+		ms := ix.Matches(b.Published, b.Lands, b.Place, NewFingerprint(b))
 		c.add(p.Duplicate, slices.ContainsFunc(ms, func(m Match) bool { return m.ID == int64(i+1) }))
 		if slices.ContainsFunc(ms, func(m Match) bool { return m.ID >= 1000 }) {
 			background++

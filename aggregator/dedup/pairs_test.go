@@ -29,7 +29,10 @@ type labelledItem struct {
 	Lands     []string  `json:"lands"`
 	Published time.Time `json:"published"`
 	Source    string    `json:"source"`
-	Link      string    `json:"link"`
+	// Place is the source's title_prefix as its operator would set it:
+	// the town a municipal source speaks for, "" for others.
+	Place string `json:"place"`
+	Link  string `json:"link"`
 }
 
 type labelledPair struct {
@@ -42,7 +45,7 @@ type labelledPair struct {
 }
 
 func (it labelledItem) doc(id int64) Doc {
-	return Doc{ID: id, Title: it.Title, Teaser: it.Teaser, Lands: it.Lands, Published: it.Published}
+	return Doc{ID: id, Title: it.Title, Teaser: it.Teaser, Lands: it.Lands, Published: it.Published, Place: it.Place}
 }
 
 func readPairs(t testing.TB) []labelledPair { return readPairsFile(t, pairsFile) }
@@ -155,13 +158,13 @@ func TestLabelledPairs(t *testing.T) {
 	ix := NewIndex(o)
 	for i, p := range pairs {
 		a := p.A.doc(int64(i + 1))
-		ix.Add(a.ID, a.Published, a.Lands, NewFingerprint(a))
+		ix.Add(a.ID, a.Published, a.Lands, a.Place, NewFingerprint(a))
 	}
 	var viaIndex confusion
 	bestOther := 0
 	for i, p := range pairs {
 		b := p.B.doc(0)
-		ms := ix.Matches(b.Published, b.Lands, NewFingerprint(b))
+		ms := ix.Matches(b.Published, b.Lands, b.Place, NewFingerprint(b))
 		found := slices.ContainsFunc(ms, func(m Match) bool { return m.ID == int64(i+1) })
 		viaIndex.add(p.Duplicate, found)
 		if found && ms[0].ID != int64(i+1) {
@@ -211,19 +214,20 @@ func logSweep(t *testing.T, pairs []labelledPair) {
 		f     Fingerprint
 		pub   int64
 		lands uint32
+		home  uint32
 	}
 	items := make([]item, 0, 2*len(pairs))
 	for _, p := range pairs {
 		for _, it := range []labelledItem{p.A, p.B} {
 			d := it.doc(0)
-			items = append(items, item{NewFingerprint(d), unixNano(d.Published), landMask(d.Lands)})
+			items = append(items, item{NewFingerprint(d), unixNano(d.Published), landMask(d.Lands), homeOf(d.Place)})
 		}
 	}
 	// With a threshold of zero the verdict says whether a veto applies
 	// (window, Lands, numbers, places) and gives the score and layer.
 	open := Options{Window: DefaultWindow, Threshold: math.SmallestNonzeroFloat64}
 	score := func(a, b *item) (float64, bool) {
-		v := judge(&a.f, &b.f, a.pub, b.pub, a.lands, b.lands, open)
+		v := judge(side{&a.f, a.pub, a.lands, a.home}, side{&b.f, b.pub, b.lands, b.home}, open)
 		return v.Score, v.Same
 	}
 	type outcome struct {

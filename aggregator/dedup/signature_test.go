@@ -100,7 +100,7 @@ func TestIndex_AgreesWithSame(t *testing.T) {
 	ix := NewIndex(DefaultOptions())
 	for i, d := range docs {
 		fps[i] = NewFingerprint(d)
-		ix.Add(d.ID, d.Published, d.Lands, fps[i])
+		ix.Add(d.ID, d.Published, d.Lands, d.Place, fps[i])
 	}
 	o := DefaultOptions()
 	merges := 0
@@ -110,13 +110,13 @@ func TestIndex_AgreesWithSame(t *testing.T) {
 			if i == j || !sharesTwo(&fps[i], &fps[j]) {
 				continue
 			}
-			v := judge(&fps[i], &fps[j], unixNano(d.Published), unixNano(e.Published), landMask(d.Lands), landMask(e.Lands), o)
+			v := judge(side{&fps[i], unixNano(d.Published), landMask(d.Lands), homeOf(d.Place)}, side{&fps[j], unixNano(e.Published), landMask(e.Lands), homeOf(e.Place)}, o)
 			if v.Same {
 				want = append(want, e.ID)
 			}
 		}
 		var got []int64
-		for _, m := range ix.Matches(d.Published, d.Lands, fps[i]) {
+		for _, m := range ix.Matches(d.Published, d.Lands, d.Place, fps[i]) {
 			if m.ID != d.ID {
 				got = append(got, m.ID)
 			}

@@ -1,0 +1,70 @@
+package dedup
+
+import "testing"
+
+func TestHomeOf(t *testing.T) {
+	same := [][]string{
+		{"Stockelsdorf", "Gemeinde Stockelsdorf", " stockelsdorf "},
+		{"Frankfurt (Oder)", "Frankfurt/Oder", "Frankfurt"},
+		{"Hannover", "Landeshauptstadt Hannover", "Region Hannover"},
+		{"Lingen (Ems)", "Stadt Lingen"},
+		{"Bad Kreuznach", "Stadt Bad Kreuznach"},
+		{"Weil am Rhein", "Stadt Weil am Rhein"},
+	}
+	for _, names := range same {
+		for _, n := range names[1:] {
+			if a, b := homeOf(names[0]), homeOf(n); a == 0 || a != b {
+				t.Errorf("homeOf(%q) = %#x, homeOf(%q) = %#x; want one non-zero home", names[0], a, n, b)
+			}
+		}
+	}
+	apart := [][2]string{
+		{"Bad Kreuznach", "Bad Homburg"},
+		{"Rheine", "Emsdetten"},
+		{"Landkreis Emsland", "Lingen (Ems)"},
+	}
+	for _, p := range apart {
+		if a, b := homeOf(p[0]), homeOf(p[1]); a == b {
+			t.Errorf("homeOf(%q) = homeOf(%q) = %#x, want two homes", p[0], p[1], a)
+		}
+	}
+	for _, n := range []string{"", "  ", "(Oder)", "Stadt", "der die das"} {
+		if h := homeOf(n); h != 0 {
+			t.Errorf("homeOf(%q) = %#x, want 0 (no place)", n, h)
+		}
+	}
+}
+
+func TestHomesConflict(t *testing.T) {
+	const template = "Neues Serviceportal der Verwaltung ist online"
+	doc := func(place, teaser string) Doc {
+		return Doc{Title: template, Teaser: teaser, Lands: []string{"DE-SH"}, Published: t0, Place: place}
+	}
+	plain := "Über 80 Leistungen der Gemeinde können ab sofort online beantragt werden."
+	for _, tc := range []struct {
+		name string
+		a, b Doc
+		same bool
+	}{
+		{"two towns", doc("Stockelsdorf", plain), doc("Ratekau", plain), false},
+		{"one names the other", doc("Stockelsdorf", plain), doc("Ratekau", "Gemeinsam mit Stockelsdorf: "+plain), true},
+		{"named as a place", doc("Ratekau", "In der Gemeinde Stockelsdorf: "+plain), doc("Stockelsdorf", plain), true},
+		{"one town", doc("Stockelsdorf", plain), doc("Gemeinde Stockelsdorf", plain), true},
+		{"one side without a place", doc("Stockelsdorf", plain), doc("", plain), true},
+		{"a Land and its city", doc("Bayern", plain), doc("München", plain), true},
+		{"two cities", doc("Augsburg", plain), doc("München", plain), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Explain(tc.a, tc.b, DefaultOptions())
+			if v.Same != tc.same {
+				t.Errorf("Same = %v (reason %q), want %v", v.Same, v.Reason, tc.same)
+			}
+			if !tc.same && v.Reason != ReasonHomes {
+				t.Errorf("reason %q, want %q", v.Reason, ReasonHomes)
+			}
+			if w := Explain(tc.b, tc.a, DefaultOptions()); w.Same != v.Same {
+				t.Errorf("not symmetric: %v one way, %v the other", v.Same, w.Same)
+			}
+		})
+	}
+}

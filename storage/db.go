@@ -172,13 +172,20 @@ func (s *Store) ShrinkWAL(ctx context.Context) (bool, error) {
 // openPools opens the two pools of a Store on path with the given URI
 // parameters: w, one connection (the single writer), and r, the readers.
 func openPools(path, wParams, rParams string) (w, r *sql.DB, err error) {
-	if w, err = sql.Open("sqlite", "file:"+path+"?"+wParams); err != nil {
+	name := "file:" + path + "?"
+	if path == ":memory:" {
+		// Every connection to ":memory:" gets a database of its own; the
+		// writer's and the readers' must be one (SQLite's memdb VFS, by a
+		// name unique in the process; it lives while a connection is open).
+		name = fmt.Sprintf("file:/egovfeed-memory-%d?vfs=memdb&", memorySeq.Add(1))
+	}
+	if w, err = sql.Open("sqlite", name+wParams); err != nil {
 		return nil, nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	if r, err = sql.Open("sqlite", "file:"+path+"?"+rParams); err != nil {
+	if r, err = sql.Open("sqlite", name+rParams); err != nil {
 		w.Close()
 		return nil, nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
@@ -186,6 +193,9 @@ func openPools(path, wParams, rParams string) (w, r *sql.DB, err error) {
 	r.SetMaxIdleConns(8)
 	return w, r, nil
 }
+
+// memorySeq numbers the in-memory databases of the process.
+var memorySeq atomic.Int64
 
 // Close closes both pools; the WAL is checkpointed by SQLite when the
 // last connection closes.

@@ -233,12 +233,33 @@ func TestTombstonesAcrossProcesses(t *testing.T) {
 	}
 }
 
+// TestOpenInMemory: ":memory:" (which check-config accepts) is one
+// database for the writer and every reader; each connection had its own,
+// so fetch failed with "no such table: sources". Two stores in one
+// process do not share theirs.
 func TestOpenInMemory(t *testing.T) {
-	st, err := storage.Open(context.Background(), ":memory:")
-	if err != nil {
+	ctx := context.Background()
+	var stores [2]*storage.Store
+	for i := range stores {
+		st, err := storage.Open(ctx, ":memory:")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		stores[i] = st
+	}
+	if _, err := stores[0].SyncSources(ctx, []storage.SourceConfig{{Name: "a", URL: "https://a.example/feed"}}); err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
+	for i, want := range []int{1, 0} {
+		srcs, err := stores[i].Sources(ctx)
+		if err != nil {
+			t.Fatalf("store %d: read after write: %v", i, err)
+		}
+		if len(srcs) != want {
+			t.Errorf("store %d sees %d sources, want %d", i, len(srcs), want)
+		}
+	}
 }
 
 // TestPruneTombstonesOfRemovedSources: tombstones are forgotten only by

@@ -95,8 +95,8 @@ func (cronParser) Parse(spec string) (cron.Schedule, error) { return config.Pars
 // items' retention: they are a log of the recent past, not history.
 const fetchRecordRetention = 30 * 24 * time.Hour
 
-// staleSource is how long a source goes unfetched (removed from the
-// configuration) before its tombstones of pruned items are dropped.
+// staleSource is how long a source removed from the configuration goes
+// unfetched before its tombstones of pruned items are dropped.
 const staleSource = 30 * 24 * time.Hour
 
 // maintain applies retention and drops items that have left the

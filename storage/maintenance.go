@@ -72,12 +72,17 @@ func (s *Store) PruneFetches(ctx context.Context, cutoff time.Time) (int64, erro
 	return s.deleteRows(ctx, "prune fetch records", `DELETE FROM fetches WHERE started_at < ?`, toMillis(cutoff))
 }
 
-// PruneTombstones deletes the tombstones of sources not fetched since
-// before cutoff (sources removed from the configuration): only a fetch
-// of its source ever forgets a tombstone, so those would stay for ever.
+// PruneTombstones deletes the tombstones of sources removed from the
+// configuration (RemoveUnconfigured) that were neither configured nor
+// fetched since before cutoff: only a fetch of its source ever forgets a
+// tombstone, so those would stay for ever. A configured source keeps its
+// tombstones however long it was not fetched (a monthly schedule, a
+// server stopped for weeks): without them, items that retention pruned
+// while its feed still lists them would be stored again as new.
 func (s *Store) PruneTombstones(ctx context.Context, cutoff time.Time) (int64, error) {
 	return s.deleteRows(ctx, "prune tombstones",
-		`DELETE FROM pruned WHERE source_id IN (SELECT id FROM sources WHERE last_fetch_at < ?)`, toMillis(cutoff))
+		`DELETE FROM pruned WHERE source_id IN (SELECT id FROM sources WHERE removed_at <> 0 AND max(removed_at, last_fetch_at) < ?)`,
+		toMillis(cutoff))
 }
 
 // deleteRows runs one DELETE in its own transaction and counts the rows.

@@ -550,6 +550,13 @@ func (c *Config) canonicalizeSourceURLs() {
 
 var outputName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
+// Upper bounds: beyond them a value is a typo, and sums and limits
+// computed from it would overflow.
+const (
+	maxConcurrency = 1024
+	maxBody        = 1 << 30
+)
+
 // Validate checks every field and reports all problems at once.
 func (c *Config) Validate() error {
 	var probs []Problem
@@ -574,8 +581,8 @@ func (c *Config) Validate() error {
 	if c.MemoryLimit != 0 && c.MemoryLimit < 32<<20 {
 		add("memory_limit", "", "must be 0 (no limit) or at least 32MiB")
 	}
-	if c.Fetch.Concurrency < 1 {
-		add("fetch.concurrency", "", "must be at least 1")
+	if c.Fetch.Concurrency < 1 || c.Fetch.Concurrency > maxConcurrency {
+		add("fetch.concurrency", "", "must be between 1 and %d", maxConcurrency)
 	}
 	if c.Fetch.PerHost < 1 {
 		add("fetch.per_host", "", "must be at least 1")
@@ -583,8 +590,8 @@ func (c *Config) Validate() error {
 	if c.Fetch.Timeout <= 0 {
 		add("fetch.timeout", "", "must be positive")
 	}
-	if c.Fetch.MaxBody < 1024 {
-		add("fetch.max_body", "", "must be at least 1KiB")
+	if c.Fetch.MaxBody < 1024 || c.Fetch.MaxBody > maxBody {
+		add("fetch.max_body", "", "must be between 1KiB and 1GiB (a body is held in memory whole)")
 	}
 	if c.Fetch.MaxBackoff < Duration(time.Minute) {
 		add("fetch.max_backoff", "", "must be at least 1m")

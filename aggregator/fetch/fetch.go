@@ -292,7 +292,9 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 	// that is free before a read.
 	hint := min(max(resp.ContentLength, 0), 1<<20, c.opts.MaxBody)
 	buf := bytes.NewBuffer(make([]byte, 0, hint+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, c.opts.MaxBody+1)); err != nil {
+	// One byte over the limit tells a body of exactly MaxBody from a
+	// longer one (capped: MaxInt64+1 would wrap and read nothing).
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, min(c.opts.MaxBody, math.MaxInt64-1)+1)); err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
 	body := buf.Bytes()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -112,6 +113,40 @@ func TestProxy(t *testing.T) {
 			defer mu.Unlock()
 			if fmt.Sprint(seen) != fmt.Sprint(tt.want) {
 				t.Errorf("proxy got %v, want %v", seen, tt.want)
+			}
+		})
+	}
+}
+
+// TestBodyLimit: a body of exactly MaxBody is read whole, one byte more is
+// refused, and the largest limit does not wrap around to read nothing.
+func TestBodyLimit(t *testing.T) {
+	const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(feed)) }))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name    string
+		maxBody int64
+		tooBig  bool
+	}{
+		{"exactly the body", int64(len(feed)), false},
+		{"one byte short", int64(len(feed)) - 1, true},
+		{"the largest limit", math.MaxInt64, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(Options{Timeout: 5 * time.Second, MaxBody: tc.maxBody, AllowPrivateNetworks: true, PerHost: 1})
+			resp, err := c.Get(context.Background(), Request{URL: srv.URL})
+			if tc.tooBig {
+				if !errors.Is(err, ErrBodyTooLarge) {
+					t.Errorf("err = %v, want ErrBodyTooLarge", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(resp.Body) != feed {
+				t.Errorf("body = %q (%d bytes), want the %d-byte feed", resp.Body, len(resp.Body), len(feed))
 			}
 		})
 	}

@@ -37,7 +37,9 @@ const (
 	minTitleKeys = 3
 )
 
-const fingerprintVersion = 2
+// Version 3 added the flags byte (flagJoint); version 2 fingerprints,
+// stored before, read as having no flags.
+const fingerprintVersion = 3
 
 // ErrFingerprint is wrapped by UnmarshalBinary for malformed input.
 var ErrFingerprint = errors.New("malformed fingerprint")
@@ -52,7 +54,14 @@ type Fingerprint struct {
 	title uint64   // hash of the normalized title; 0 when too short for the title layer
 	keys  []uint32 // sorted, unique feature keys
 	nums  []int64  // sorted, unique numbers (see addNumber)
+	flags uint8    // flagJoint
 }
+
+// flagJoint marks a text that speaks of working together with others
+// ("gemeinsam mit der Nachbargemeinde", "interkommunal"): two towns'
+// sources may report it as one story without naming each other (see
+// homesConflict).
+const flagJoint uint8 = 1
 
 // IsZero reports whether the text had no features at all; such a
 // fingerprint matches nothing.
@@ -76,6 +85,7 @@ type builder struct {
 	// lastNum is the index in keys and nums of the number written by the
 	// previous word, or -1, so that a following "Mio." can scale it.
 	lastNumKey, lastNum int
+	joint               bool // a word of jointPrefixes was seen
 }
 
 var builders = sync.Pool{New: func() any { return new(builder) }}
@@ -85,7 +95,7 @@ var builders = sync.Pool{New: func() any { return new(builder) }}
 func NewFingerprint(d Doc) Fingerprint {
 	b := builders.Get().(*builder)
 	defer builders.Put(b)
-	b.keys, b.nums = b.keys[:0], b.nums[:0]
+	b.keys, b.nums, b.joint = b.keys[:0], b.nums[:0], false
 
 	title, _ := clip(unescape(d.Title), maxTitleBytes)
 	teaser, clipped := clip(unescape(d.Teaser), maxTeaserBytes)
@@ -119,6 +129,9 @@ func NewFingerprint(d Doc) Fingerprint {
 		b.nums = slices.Compact(b.nums)
 		f.nums = slices.Clone(b.nums)
 	}
+	if b.joint {
+		f.flags |= flagJoint
+	}
 	return f
 }
 
@@ -150,6 +163,9 @@ func (b *builder) emit(words []word) {
 				}
 			}
 			joined = b.tmp
+		}
+		if !b.joint && hasJointPrefix(joined) {
+			b.joint = true
 		}
 		var si surfaceInfo
 		if len(joined) <= maxSurface {
@@ -411,7 +427,7 @@ func numberKey(v int64) uint32 {
 
 // MarshalBinary encodes f as: version byte, title hash (8 bytes, little
 // endian), key count and delta-encoded keys (uvarints), number count and
-// numbers (varints). A typical item takes about 130 bytes.
+// numbers (varints), flags byte. A typical item takes about 130 bytes.
 func (f Fingerprint) MarshalBinary() ([]byte, error) {
 	out := make([]byte, 0, 1+8+2+2*len(f.keys)+binary.MaxVarintLen64*len(f.nums))
 	out = append(out, fingerprintVersion)
@@ -430,16 +446,17 @@ func (f Fingerprint) MarshalBinary() ([]byte, error) {
 	for _, n := range f.nums {
 		out = binary.AppendVarint(out, n)
 	}
-	return out, nil
+	return append(out, f.flags), nil
 }
 
 // maxStoredKeys bounds what UnmarshalBinary accepts; NewFingerprint stays
 // far below it because of the input limits.
 const maxStoredKeys = 4096
 
-// UnmarshalBinary decodes the output of MarshalBinary. It rejects input from
-// another fingerprint version (re-sign the items from their text then), and
-// anything malformed, with an error wrapping ErrFingerprint.
+// UnmarshalBinary decodes the output of MarshalBinary, and of version 2
+// (without flags). It rejects input from other fingerprint versions
+// (re-sign the items from their text then), and anything malformed, with
+// an error wrapping ErrFingerprint.
 func (f *Fingerprint) UnmarshalBinary(data []byte) error {
 	bad := func(what string) error {
 		return fmt.Errorf("dedup: %w: %s", ErrFingerprint, what)
@@ -447,8 +464,9 @@ func (f *Fingerprint) UnmarshalBinary(data []byte) error {
 	if len(data) < 9 {
 		return bad("too short")
 	}
-	if data[0] != fingerprintVersion {
-		return bad(fmt.Sprintf("version %d, want %d", data[0], fingerprintVersion))
+	version := data[0]
+	if version != fingerprintVersion && version != 2 {
+		return bad(fmt.Sprintf("version %d, want %d", version, fingerprintVersion))
 	}
 	g := Fingerprint{title: binary.LittleEndian.Uint64(data[1:9])}
 	p := data[9:]
@@ -490,6 +508,12 @@ func (f *Fingerprint) UnmarshalBinary(data []byte) error {
 		}
 		p = p[n:]
 		g.nums[i] = v
+	}
+	if version >= 3 {
+		if len(p) == 0 || p[0]&^flagJoint != 0 {
+			return bad("flags")
+		}
+		g.flags, p = p[0], p[1:]
 	}
 	if len(p) != 0 {
 		return bad("trailing bytes")

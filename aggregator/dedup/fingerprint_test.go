@@ -8,13 +8,14 @@ import (
 )
 
 func equalFingerprints(a, b Fingerprint) bool {
-	return a.title == b.title && slices.Equal(a.keys, b.keys) && slices.Equal(a.nums, b.nums)
+	return a.title == b.title && slices.Equal(a.keys, b.keys) && slices.Equal(a.nums, b.nums) && a.flags == b.flags
 }
 
 func TestFingerprint_RoundTrip(t *testing.T) {
 	c := newSynthCorpus(5, t0, time.Minute)
 	docs := append(c.docs(200), pressRelease, Doc{}, Doc{Title: "Nur ein Titel"},
-		Doc{Teaser: "Zahlen: 1,2 Mio. Euro, 85 %, 04.03.2025, KW 12, 9:30 Uhr."})
+		Doc{Teaser: "Zahlen: 1,2 Mio. Euro, 85 %, 04.03.2025, KW 12, 9:30 Uhr."},
+		Doc{Title: "Gemeinsames Serviceportal", Teaser: "Die Gemeinde und ihre Nachbargemeinde starten ein Portal."})
 	total := 0
 	for _, d := range docs {
 		f := NewFingerprint(d)
@@ -38,6 +39,10 @@ func TestFingerprint_UnmarshalErrors(t *testing.T) {
 	good, _ := NewFingerprint(pressRelease).MarshalBinary()
 	wrongVersion := slices.Clone(good)
 	wrongVersion[0] = 99
+	unknownFlag := slices.Clone(good)
+	unknownFlag[len(unknownFlag)-1] = 0x80
+	// The structural cases are version 2 (no flags byte): each fails for
+	// its own reason, not the version's.
 	tests := []struct {
 		name string
 		data []byte
@@ -45,12 +50,15 @@ func TestFingerprint_UnmarshalErrors(t *testing.T) {
 		{"empty", nil},
 		{"short", good[:5]},
 		{"version", wrongVersion},
+		{"version 1", append([]byte{1}, good[1:]...)},
 		{"truncated keys", good[:12]},
 		{"trailing", append(slices.Clone(good), 0)},
-		{"huge count", []byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0x03}},
-		{"keys not ascending", []byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 5, 0, 0}},
-		{"key overflow", []byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 0}},
-		{"numbers not ascending", []byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 2, 4, 2}},
+		{"no flags", good[:len(good)-1]},
+		{"unknown flag", unknownFlag},
+		{"huge count", []byte{2, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0x03}},
+		{"keys not ascending", []byte{2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 5, 0, 0}},
+		{"key overflow", []byte{2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 0}},
+		{"numbers not ascending", []byte{2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 2, 4, 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,6 +72,25 @@ func TestFingerprint_UnmarshalErrors(t *testing.T) {
 				t.Error("a failed UnmarshalBinary changed the fingerprint")
 			}
 		})
+	}
+}
+
+// TestFingerprint_Version2: fingerprints stored before the flags byte
+// (version 2) read as the same text features without flags.
+func TestFingerprint_Version2(t *testing.T) {
+	f := NewFingerprint(Doc{Title: "Gemeinsames Serviceportal ist online", Teaser: "Zusammen mit der Nachbarstadt: 40 Leistungen."})
+	if f.flags&flagJoint == 0 {
+		t.Fatal("a joint announcement has no flagJoint")
+	}
+	data, _ := f.MarshalBinary()
+	v2 := append([]byte{2}, data[1:len(data)-1]...)
+	var g Fingerprint
+	if err := g.UnmarshalBinary(v2); err != nil {
+		t.Fatal(err)
+	}
+	f.flags = 0
+	if !equalFingerprints(f, g) {
+		t.Errorf("version 2: %v, want %v", g, f)
 	}
 }
 

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 )
@@ -11,15 +12,19 @@ import (
 // Freitag geschlossen"), often without naming themselves in the text, so
 // two towns' reports can read alike word for word; only their sources
 // tell them apart. Two reports whose sources have different homes are
-// different stories unless one of the texts names the other's home (a
-// joint announcement, a Landkreis reporting for one of its towns).
+// different stories unless the texts tie them together: one names the
+// other's home, or one speaks of working together (a joint announcement
+// of two neighbours, flagJoint).
 
 // homeOf returns the key of place: the gazetteer's key when one of its
-// words names a gazetteer place, else a place key of its longest word
-// that is no indicator ("Stadt", "Landkreis") or stop word; 0 for none.
-// Qualifiers after "(", "/" or "," are dropped: "Frankfurt (Oder)",
-// "Frankfurt/Oder" and "Frankfurt" are one home (the same name for two
-// towns only lets a merge through, as without homes).
+// words names a gazetteer place, else a place key of its first word of
+// at least four letters that is no indicator ("Stadt", "Landkreis"),
+// generic prefix ("Markt", "Sankt") or stop word; 0 for none. The first
+// word, as places are told apart and written short by it ("Weil a. Rh.",
+// "Bad Homburg v. d. Höhe"); qualifiers after "(", "/" or "," are
+// dropped: "Frankfurt (Oder)", "Frankfurt/Oder" and "Frankfurt" are one
+// home. Two towns of one name are one home: that only lets a merge
+// through, as without homes.
 func homeOf(place string) uint32 {
 	if i := strings.IndexAny(place, "(/,"); i >= 0 {
 		place = place[:i]
@@ -30,8 +35,7 @@ func homeOf(place string) uint32 {
 	b := builders.Get().(*builder)
 	defer builders.Put(b)
 	b.buf, b.words = scan(place, b.buf[:0], b.words[:0])
-	var best uint32
-	bestLen := 0
+	var first uint32
 	for _, w := range b.words {
 		if w.kind == wordNumber {
 			continue
@@ -43,30 +47,57 @@ func homeOf(place string) uint32 {
 			}
 		}
 		s := stem(stripGender(joined))
-		if len(s) < 2 {
-			continue
-		}
-		h := hash64(s)
-		st := lookupStem(h)
+		st := lookupStem(hash64(s))
 		switch {
 		case st.place != 0:
 			return st.place
-		case st.indicator:
-			continue
-		case len(s) > bestLen:
-			best, bestLen = placeKey(s), len(s)
+		case first != 0 || st.indicator || len(s) < 4:
+		case slices.Contains(homePrefixes, string(s)):
+		default:
+			first = placeKey(s)
 		}
 	}
-	return best
+	return first
+}
+
+// homePrefixes are words that begin many place names ("Markt Schwaben",
+// "Sankt Augustin"), as stemmed; shorter ones ("Bad", "Neu") are below
+// homeOf's four letters anyway.
+var homePrefixes = func() []string {
+	var out []string
+	for w := range foldSet(true, "Markt Sankt Klein Gross Ober Unter Nieder Hansestadt") {
+		out = append(out, w)
+	}
+	return out
+}()
+
+// jointPrefixes begin the words of texts that speak of working together,
+// folded as scan folds them: "gemeinsam", "Nachbargemeinde",
+// "interkommunal", "Zweckverband", "Kooperation", "kooperieren",
+// "Zusammenarbeit".
+var jointPrefixes = [][]byte{[]byte("gemeinsam"), []byte("nachbar"), []byte("interkommunal"),
+	[]byte("zweckverband"), []byte("kooperation"), []byte("kooperier"), []byte("zusammenarbeit")}
+
+func hasJointPrefix(word []byte) bool {
+	for _, p := range jointPrefixes {
+		if bytes.HasPrefix(word, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // homesConflict reports whether two reports come from sources with
 // different homes (ha, hb; 0 for none) that cannot be one story's: the
-// homes are no town and its Land, and neither text names the other's home.
-// A text names a home with any word of the home's hash, whether it was
-// read as a place ("Stadt Rheine") or as a word ("in Rheine").
+// homes are no town and its Land, neither text names the other's home,
+// and neither speaks of working together. A text names a home with any
+// word of the home's hash, whether it was read as a place ("Stadt
+// Rheine") or as a word ("in Rheine").
 func homesConflict(ha, hb uint32, a, b *Fingerprint) bool {
 	if ha == 0 || hb == 0 || ha&hashMask == hb&hashMask || placesCompatible(ha, hb) {
+		return false
+	}
+	if (a.flags|b.flags)&flagJoint != 0 {
 		return false
 	}
 	return !namesHome(a.keys, hb) && !namesHome(b.keys, ha)

@@ -10,6 +10,10 @@ func TestHomeOf(t *testing.T) {
 		{"Lingen (Ems)", "Stadt Lingen"},
 		{"Bad Kreuznach", "Stadt Bad Kreuznach"},
 		{"Weil am Rhein", "Stadt Weil am Rhein"},
+		{"Bad Homburg v. d. Höhe", "Bad Homburg"},
+		{"Landkreis Bad Kreuznach", "Kreisverwaltung Bad Kreuznach", "Bad Kreuznach"},
+		{"St. Ingbert", "Sankt Ingbert"},
+		{"Markt Schwaben", "Schwaben"},
 	}
 	for _, names := range same {
 		for _, n := range names[1:] {
@@ -22,6 +26,9 @@ func TestHomeOf(t *testing.T) {
 		{"Bad Kreuznach", "Bad Homburg"},
 		{"Rheine", "Emsdetten"},
 		{"Landkreis Emsland", "Lingen (Ems)"},
+		{"Markt Schwaben", "Markt Indersdorf"},
+		{"Neufahrn b. Freising", "Eching"},
+		{"Mülheim an der Ruhr", "Mühlheim am Main"},
 	}
 	for _, p := range apart {
 		if a, b := homeOf(p[0]), homeOf(p[1]); a == b {
@@ -53,6 +60,8 @@ func TestHomesConflict(t *testing.T) {
 		{"one side without a place", doc("Stockelsdorf", plain), doc("", plain), true},
 		{"a Land and its city", doc("Bayern", plain), doc("München", plain), true},
 		{"two cities", doc("Augsburg", plain), doc("München", plain), false},
+		{"working together", doc("Eching", "Gemeinsam mit der Nachbargemeinde: "+plain), doc("Neufahrn b. Freising", plain), true},
+		{"a joint word inside a compound", doc("Eching", plain), doc("Neufahrn", "Die Nachbarkommunen bieten ein Portal an."), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := Explain(tc.a, tc.b, DefaultOptions())

@@ -43,6 +43,7 @@ type entry struct {
 	keys  arenaRef
 	nums  arenaRef
 	home  uint32 // homeOf the source's place
+	flags uint8  // Fingerprint.flags
 }
 
 // arenaChunk is the size of an arena chunk in elements; a fingerprint's
@@ -87,7 +88,7 @@ func (a *arena[T]) get(r arenaRef) []T {
 // fp returns e's fingerprint; its slices point into the arenas and must
 // not be kept past the lock under which it was taken.
 func (ix *Index) fp(e *entry) Fingerprint {
-	return Fingerprint{title: e.title, keys: ix.keys.get(e.keys), nums: ix.nums.get(e.nums)}
+	return Fingerprint{title: e.title, keys: ix.keys.get(e.keys), nums: ix.nums.get(e.nums), flags: e.flags}
 }
 
 // store puts f into the arenas. Fingerprints hold at most maxStoredKeys
@@ -95,7 +96,7 @@ func (ix *Index) fp(e *entry) Fingerprint {
 // check), far below a chunk; the clip only guards the arena.
 func (ix *Index) store(id int64, f *Fingerprint) entry {
 	keys, nums := f.keys[:min(len(f.keys), maxStoredKeys)], f.nums[:min(len(f.nums), maxStoredKeys)]
-	return entry{id: id, title: f.title, keys: ix.keys.add(keys), nums: ix.nums.add(nums)}
+	return entry{id: id, title: f.title, keys: ix.keys.add(keys), nums: ix.nums.add(nums), flags: f.flags}
 }
 
 // slotMeta is what the candidate filter reads for every doc it considers,
@@ -292,7 +293,7 @@ func (ix *Index) maybeCompact() {
 	for slot := range ix.entries {
 		if ix.meta[slot].weight >= 0 {
 			e := &ix.entries[slot]
-			live = append(live, entry{id: e.id, title: e.title, keys: keys.add(ix.keys.get(e.keys)), nums: nums.add(ix.nums.get(e.nums)), home: e.home})
+			live = append(live, entry{id: e.id, title: e.title, keys: keys.add(ix.keys.get(e.keys)), nums: nums.add(ix.nums.get(e.nums)), home: e.home, flags: e.flags})
 			meta = append(meta, ix.meta[slot])
 		}
 	}

@@ -42,6 +42,7 @@ type labelledPair struct {
 	Duplicate bool         `json:"duplicate"`
 	Kind      string       `json:"kind"`
 	Note      string       `json:"note"`
+	Unsure    bool         `json:"unsure"` // the labeller was unsure
 }
 
 func (it labelledItem) doc(id int64) Doc {

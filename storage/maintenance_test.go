@@ -80,6 +80,17 @@ func TestBackup(t *testing.T) {
 	if err := st.Backup(context.Background(), dst); err == nil {
 		t.Error("backup over an existing file succeeded")
 	}
+	// An empty file the operator made is refused too, and left in place.
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Backup(context.Background(), empty); err == nil {
+		t.Error("backup over an existing empty file succeeded")
+	}
+	if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 || fi.Mode().Perm() != 0o644 {
+		t.Errorf("the operator's empty file was changed: %v, %v", fi, err)
+	}
 }
 
 func TestDatabaseFileMode(t *testing.T) {

@@ -407,8 +407,11 @@ func (s *Store) WatchOtherWriters(ctx context.Context, every time.Duration, chan
 func (s *Store) Health(ctx context.Context) error {
 	if s.file != nil {
 		st, err := os.Stat(s.path)
-		if err != nil || !os.SameFile(s.file, st) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) || err == nil && !os.SameFile(s.file, st):
 			return fmt.Errorf("storage: database file %s was deleted or replaced while in use: restart egovfeed", s.path)
+		case err != nil:
+			return fmt.Errorf("storage: database file: %w", err)
 		}
 	}
 	var n int

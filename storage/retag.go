@@ -61,6 +61,9 @@ func (s *Store) ReplaceLands(ctx context.Context, tags map[int64][]LandTag) (cha
 				have = append(have, t)
 			}
 			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 			if sameTags(have, want) {
 				continue
 			}

@@ -82,7 +82,8 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 		runCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		var wg sync.WaitGroup
-		wg.Go(func() { a.agg.Run(runCtx) })
+		runErr := make(chan error, 1)
+		wg.Go(func() { runErr <- a.agg.Run(runCtx) })
 		// split, merge, retag and dedup -rebuild run as other processes:
 		// their commits must reach the rendered feeds too.
 		wg.Go(func() {
@@ -99,6 +100,15 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env) error {
 			cancel()
 			wg.Wait()
 			return fmt.Errorf("http server: %w", err)
+		case err := <-runErr:
+			// Run returns early only when a schedule cannot be set up:
+			// serving feeds that are never fetched again is no service.
+			if err != nil {
+				cancel()
+				srv.Close()
+				wg.Wait()
+				return fmt.Errorf("schedule sources: %w", err)
+			}
 		}
 		e.logger.Info("shutting down")
 		cancel()

@@ -449,7 +449,8 @@ type Counts struct {
 	Items   int
 	Sources int
 	Fetches int
-	// Duplicates are cluster members that are not their cluster's primary.
+	// Duplicates are items no entry shows: reports of a story another
+	// report shows, and the reports of hidden stories and removed sources.
 	Duplicates int
 }
 

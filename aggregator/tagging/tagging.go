@@ -13,7 +13,6 @@ package tagging
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"sync"
 
 	"github.com/egovfeed/egovfeed/config"
@@ -173,12 +172,3 @@ func (t *Tagger) Tag(title, teaser string) []Tag {
 	return out
 }
 
-// Explain is a convenience for logs and debugging: one line per tag.
-func Explain(tags []Tag) []string {
-	lines := make([]string, len(tags))
-	for i, t := range tags {
-		lines[i] = fmt.Sprintf("%s (%s) by %s: %q", t.Land, LandName(t.Land), t.Rule, t.Evidence)
-	}
-	sort.Strings(lines)
-	return lines
-}

@@ -163,7 +163,6 @@ func loadConfig(e *env) (*config.Config, error) {
 	return config.Load(e.configPath)
 }
 
-// startCPUProfile profiles the process into path until stop is called.
 // writeAllocProfile writes every allocation since the start (sampled) to
 // path.
 func writeAllocProfile(path string) error {
@@ -178,6 +177,7 @@ func writeAllocProfile(path string) error {
 	return f.Close()
 }
 
+// startCPUProfile profiles the process into path until stop is called.
 func startCPUProfile(path string) (stop func(), err error) {
 	f, err := os.Create(path)
 	if err != nil {

@@ -171,4 +171,3 @@ func (t *Tagger) Tag(title, teaser string) []Tag {
 	t.pool.Put(z)
 	return out
 }
-

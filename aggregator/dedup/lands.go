@@ -13,8 +13,8 @@ import (
 // overlapping: the Land rule only ever keeps items apart, so a collision
 // can cost a split, never cause a wrong merge.
 
-// landCodes fixes the bit of each known code. Fingerprints store masks,
-// so this order must never change: it is config.LandCodes' order.
+// landCodes fixes the bit of each known code: config.LandCodes' order.
+// Masks live in memory only (the index's), never in stored fingerprints.
 var landCodes = config.LandCodes
 
 // landBit returns the bit number of an ISO 3166-2 code.

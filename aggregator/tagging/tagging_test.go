@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/egovfeed/egovfeed/config"
 )
 
 func newTagger(tb testing.TB, rules []Rule) *Tagger {
@@ -406,4 +408,18 @@ func TestTag_ReviewFindings(t *testing.T) {
 		{"Stade", "Stade startet digitales Bürgerbüro", "", []string{"DE-NI"}},
 		{"Olpe", "Olpe setzt auf KI", "", []string{"DE-NW"}},
 	})
+}
+
+// TestLandsAreConfigs: the tagger's own order of the codes lists exactly
+// the codes config validates (one table of names, in config).
+func TestLandsAreConfigs(t *testing.T) {
+	got := Lands()
+	if len(got) != len(config.LandCodes) {
+		t.Errorf("%d codes, config has %d", len(got), len(config.LandCodes))
+	}
+	for _, c := range got {
+		if !config.ValidLand(c) || LandName(c) == "" {
+			t.Errorf("%q is no Land code of config", c)
+		}
+	}
 }

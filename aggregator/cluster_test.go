@@ -222,3 +222,35 @@ func checkEntries(t *testing.T, h *harness, when string, want int) {
 		t.Errorf("%s: %d entries, want %d", when, len(got), want)
 	}
 }
+
+// TestPlacelessReportBridgesNoTowns: a news site's report without a place
+// that one town's report joined does not carry another town's report of
+// the same template into that story.
+func TestPlacelessReportBridgesNoTowns(t *testing.T) {
+	const title = "Neues Serviceportal der Verwaltung ist online"
+	teaser := "Über 80 Verwaltungsleistungen der Gemeinde können ab sofort online beantragt werden."
+	feed := func(guid string) []byte {
+		return []byte(rssFeed("Feed "+guid, rssItem(guid, title, "https://"+guid+".example/serviceportal", "Mon, 19 May 2025 08:00:00 +0200", teaser)))
+	}
+	_, news := serveBytes(t, feed("news"), "")
+	_, ua := serveBytes(t, feed("a"), "")
+	_, ub := serveBytes(t, feed("b"), "")
+	town := func(name, url string) config.Source {
+		s := src(name, url, "DE-SH")
+		s.TitlePrefix = name
+		return s
+	}
+	n, a, b := src("Kommune21", news, ""), town("Stockelsdorf", ua), town("Ratekau", ub)
+	h := newHarness(t, nil, n)
+	h.fetch(t)
+	h = newHarnessOn(t, h, n, a)
+	h.fetch(t)
+	checkEntries(t, h, "the news site and one town", 1)
+	h = newHarnessOn(t, h, n, a, b)
+	h.fetch(t)
+	checkEntries(t, h, "and the other town", 2)
+	if _, _, err := h.agg.RebuildClusters(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	checkEntries(t, h, "after dedup -rebuild", 2)
+}

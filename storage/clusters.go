@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -64,10 +65,16 @@ func (s *Store) SetClusterer(c Clusterer) { s.clusterer = c }
 // two sources repeat every few days chains into one cluster forever,
 // whose new reports never show as new entries and which retention never
 // prunes, as its newest report is always recent.
+//
+// A source that speaks for a place (d.Place) joins no story with a report
+// of another place's source that the Clusterer did not judge the same
+// story as the new item: a report of no place (a news site's) that one
+// town's report joined must not bridge to another town's.
 func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, sourceID int64, d ClusterDoc) (ClusterMatch, bool, error) {
 	window := c.Window()
 	published := d.Published
-	for _, m := range c.Matches(d) {
+	matches := c.Matches(d)
+	for _, m := range matches {
 		var src, storyMillis, root int64
 		var lock int
 		err := tx.QueryRowContext(ctx, `SELECT source_id, cluster_lock, entry_published, coalesce(cluster_id, id) FROM items WHERE id = ?`, m.ID).
@@ -96,11 +103,42 @@ func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, source
 			root, sourceID).Scan(&own); err != nil {
 			return ClusterMatch{}, false, err
 		}
-		if !own {
-			return m, true, nil
+		if own {
+			continue
 		}
+		if d.Place != "" {
+			bridged, err := bridgesPlaces(ctx, tx, root, d.Place, matches)
+			if err != nil {
+				return ClusterMatch{}, false, err
+			}
+			if bridged {
+				continue
+			}
+		}
+		return m, true, nil
 	}
 	return ClusterMatch{}, false, nil
+}
+
+// bridgesPlaces reports whether the story root has a report from a source
+// of another place than place that is not among matches.
+func bridgesPlaces(ctx context.Context, tx *sql.Tx, root int64, place string, matches []ClusterMatch) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id
+		WHERE (i.id = ?1 OR i.cluster_id = ?1) AND s.place <> '' AND s.place <> ?2`, root, place)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return false, err
+		}
+		if !slices.ContainsFunc(matches, func(m ClusterMatch) bool { return m.ID == id }) {
+			return true, nil
+		}
+	}
+	return false, rows.Err()
 }
 
 type clusterRef struct {

@@ -82,7 +82,8 @@ const (
 type Match struct {
 	ID    int64
 	Score float64
-	Layer string // LayerTitle or LayerSimilar
+	Layer string  // LayerTitle or LayerSimilar
+	text  float64 // Verdict.Text: orders matches of equal Score
 }
 
 // Same is the pairwise decision used by Index.Find after candidate lookup.

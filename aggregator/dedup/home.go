@@ -103,6 +103,36 @@ func homesConflict(ha, hb uint32, a, b *Fingerprint) bool {
 	return !namesHome(a.keys, hb) && !namesHome(b.keys, ha)
 }
 
+// homeTextConflict is homesConflict for a report with a home (ha, 0 for
+// none) and one of a source without (a news site's, hb 0): the latter is
+// another story when its text names a place that is not the home, not in
+// the home's Land and not named by the home's report, while it does not
+// name the home. A news site's "Serviceportal in Stockelsdorf online" is
+// not the Ratekau report of that template.
+func homeTextConflict(ha, hb uint32, a, b *Fingerprint) bool {
+	switch {
+	case ha != 0 && hb == 0:
+		return placeElsewhere(ha, a, b)
+	case hb != 0 && ha == 0:
+		return placeElsewhere(hb, b, a)
+	}
+	return false
+}
+
+// placeElsewhere reports whether other names a place away from home that
+// own (the report of home's source) does not name, and not home itself.
+func placeElsewhere(home uint32, own, other *Fingerprint) bool {
+	if (own.flags|other.flags)&flagJoint != 0 || namesHome(other.keys, home) {
+		return false
+	}
+	for _, p := range placesOnly(other.keys) {
+		if p&hashMask != home&hashMask && !placesCompatible(home, p) && !namesHome(own.keys, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func namesHome(keys []uint32, home uint32) bool {
 	for _, k := range keys {
 		if k&hashMask == home&hashMask {

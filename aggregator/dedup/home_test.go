@@ -60,6 +60,10 @@ func TestHomesConflict(t *testing.T) {
 		{"one side without a place", doc("Stockelsdorf", plain), doc("", plain), true},
 		{"a Land and its city", doc("Bayern", plain), doc("München", plain), true},
 		{"two cities", doc("Augsburg", plain), doc("München", plain), false},
+		{"a news site naming another town", doc("Ratekau", plain), doc("", "In der Gemeinde Stockelsdorf: "+plain), false},
+		{"a news site naming the town", doc("Stockelsdorf", plain), doc("", "In der Gemeinde Stockelsdorf: "+plain), true},
+		{"a news site naming the town's Land", doc("München", plain), doc("", "In Bayern: "+plain), true},
+		{"a news site naming another city", doc("München", plain), doc("", "In Nürnberg: "+plain), false},
 		{"working together", doc("Eching", "Gemeinsam mit der Nachbargemeinde: "+plain), doc("Neufahrn b. Freising", plain), true},
 		{"a joint word inside a compound", doc("Eching", plain), doc("Neufahrn", "Die Nachbarkommunen bieten ein Portal an."), true},
 	} {
@@ -68,8 +72,8 @@ func TestHomesConflict(t *testing.T) {
 			if v.Same != tc.same {
 				t.Errorf("Same = %v (reason %q), want %v", v.Same, v.Reason, tc.same)
 			}
-			if !tc.same && v.Reason != ReasonHomes {
-				t.Errorf("reason %q, want %q", v.Reason, ReasonHomes)
+			if !tc.same && v.Reason != ReasonHomes && v.Reason != ReasonHomePlace {
+				t.Errorf("reason %q, want %q or %q", v.Reason, ReasonHomes, ReasonHomePlace)
 			}
 			if w := Explain(tc.b, tc.a, DefaultOptions()); w.Same != v.Same {
 				t.Errorf("not symmetric: %v one way, %v the other", v.Same, w.Same)

@@ -325,14 +325,15 @@ func (ix *Index) maybeCompact() {
 }
 
 // Find returns the best match for a new doc among the indexed docs
-// published within ±Window of published: highest score, ties to the
-// earliest published, then the lowest ID.
+// published within ±Window of published: highest score, ties (title
+// matches) to the closest text, then the earliest published, then the
+// lowest ID.
 func (ix *Index) Find(published time.Time, lands []string, place string, f Fingerprint) (Match, bool) {
 	var best Match
 	var bestPub int64
 	found := false
 	ix.judgeCandidates(published, lands, place, &f, func(e *entry, pub int64, v Verdict) {
-		m := Match{ID: e.id, Score: v.Score, Layer: v.Layer}
+		m := Match{ID: e.id, Score: v.Score, Layer: v.Layer, text: v.Text}
 		if !found || better(m, pub, best, bestPub) {
 			best, bestPub, found = m, pub, true
 		}
@@ -350,7 +351,7 @@ func (ix *Index) Matches(published time.Time, lands []string, place string, f Fi
 	}
 	var all []scored
 	ix.judgeCandidates(published, lands, place, &f, func(e *entry, pub int64, v Verdict) {
-		all = append(all, scored{Match{ID: e.id, Score: v.Score, Layer: v.Layer}, pub})
+		all = append(all, scored{Match{ID: e.id, Score: v.Score, Layer: v.Layer, text: v.Text}, pub})
 	})
 	slices.SortFunc(all, func(a, b scored) int {
 		switch {
@@ -371,6 +372,9 @@ func (ix *Index) Matches(published time.Time, lands []string, place string, f Fi
 func better(a Match, apub int64, b Match, bpub int64) bool {
 	if a.Score != b.Score {
 		return a.Score > b.Score
+	}
+	if a.text != b.text {
+		return a.text > b.text
 	}
 	if apub != bpub {
 		return apub < bpub

@@ -31,13 +31,14 @@ const (
 
 // Reasons a pair is not judged the same story (Verdict.Reason).
 const (
-	ReasonEmpty     = "empty"     // one text has no features
-	ReasonWindow    = "window"    // published further apart than Options.Window
-	ReasonLands     = "lands"     // disjoint non-empty Land sets
-	ReasonNumbers   = "numbers"   // each text has a number the other lacks
-	ReasonPlaces    = "places"    // each text names a place the other lacks
-	ReasonHomes     = "homes"     // the sources speak for two places, neither text names the other's
-	ReasonThreshold = "threshold" // similarity below Options.Threshold
+	ReasonEmpty     = "empty"      // one text has no features
+	ReasonWindow    = "window"     // published further apart than Options.Window
+	ReasonLands     = "lands"      // disjoint non-empty Land sets
+	ReasonNumbers   = "numbers"    // each text has a number the other lacks
+	ReasonPlaces    = "places"     // each text names a place the other lacks
+	ReasonHomes     = "homes"      // the sources speak for two places, neither text names the other's
+	ReasonHomePlace = "home-place" // one source's place, and a place elsewhere the other (placeless) text names
+	ReasonThreshold = "threshold"  // similarity below Options.Threshold
 )
 
 // Verdict is the full outcome of comparing two docs.
@@ -47,6 +48,10 @@ type Verdict struct {
 	// time-gap penalty. It is computed even when a rule vetoes the merge,
 	// so that a log can show how close the texts were.
 	Score float64
+	// Text is the similarity after the time-gap penalty, also for the
+	// title layer: among several reports with the same title, the one
+	// whose text is closest is the better match.
+	Text float64
 	// Layer is LayerTitle or LayerSimilar when Same.
 	Layer string
 	// Reason says why not, when not Same.
@@ -77,6 +82,7 @@ func judge(x, y side, o Options) Verdict {
 		}
 	}
 	v := Verdict{Score: similarity(a, b) - gapPenalty(ta, tb)}
+	v.Text = v.Score
 	title := a.title != 0 && a.title == b.title
 	if title {
 		v.Score = 1
@@ -95,6 +101,8 @@ func judge(x, y side, o Options) Verdict {
 		v.Reason = ReasonPlaces
 	case homesConflict(x.home, y.home, a, b):
 		v.Reason = ReasonHomes
+	case homeTextConflict(x.home, y.home, a, b):
+		v.Reason = ReasonHomePlace
 	case title:
 		v.Same, v.Layer = true, LayerTitle
 	default:

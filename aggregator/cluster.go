@@ -77,3 +77,24 @@ func (a *Aggregator) RebuildClusters(ctx context.Context) (seen, joined int, err
 	// which stays correct because it holds item ids, not clusters.
 	return a.store.RebuildClusters(ctx, clusterer{dedup.NewIndex(dedupOptions(a.cfg.Dedup))}, a.now())
 }
+
+// SameStory is near-duplicate detection's verdict on two stored items
+// under cfg (its thresholds, and the places of its sources), with the
+// reason when they are not one story: egovfeed explain A B, for an editor
+// asking why two reports were or were not merged. It judges the texts
+// only; storage's rules come first (one source's items are never merged,
+// one article link joins reports).
+func SameStory(cfg *config.Config, a, b storage.Item) dedup.Verdict {
+	places := make(map[string]string, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		places[s.URL] = s.Place()
+	}
+	doc := func(it storage.Item) dedup.Doc {
+		d := dedup.Doc{ID: it.ID, Title: it.Title, Teaser: it.Teaser, Published: it.Published, Place: places[it.SourceURL]}
+		for _, l := range it.Lands {
+			d.Lands = append(d.Lands, l.Land)
+		}
+		return d
+	}
+	return dedup.Explain(doc(a), doc(b), dedupOptions(cfg.Dedup))
+}

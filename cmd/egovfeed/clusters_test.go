@@ -260,3 +260,59 @@ func TestRemovedSourceLeavesFeeds(t *testing.T) {
 		t.Errorf("configured again: entries %v, want %v", got, before)
 	}
 }
+
+// TestExplainPair: explain with two items says whether they are one story
+// now and why near-duplicate detection keeps them apart or together.
+func TestExplainPair(t *testing.T) {
+	item := func(guid, title, teaser string) string {
+		return fmt.Sprintf(`<item><title>%s</title><link>https://%s.example/a</link><guid>%s</guid><pubDate>Mon, 19 May 2025 08:00:00 +0200</pubDate><description>%s</description></item>`,
+			title, guid, guid, teaser)
+	}
+	const title = "Neues Serviceportal der Verwaltung ist online"
+	feed := func(items ...string) string {
+		return `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>` + strings.Join(items, "") + `</channel></rss>`
+	}
+	serve := func(body string) string {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) }))
+		t.Cleanup(s.Close)
+		return s.URL + "/feed"
+	}
+	a := serve(feed(item("a1", title, "Über 80 Leistungen der Gemeinde sind ab sofort online."),
+		item("a2", "Wahlhelfer gesucht", "Für die Kommunalwahl werden Wahlhelfer gesucht.")))
+	b := serve(feed(item("b1", title, "Die Gemeinde bündelt mehr als 80 Leistungen im neuen Portal.")))
+	// The news site names Stockelsdorf: whatever the order of the
+	// fetches, it is not Ratekau's story.
+	c := serve(feed(item("c1", title, "In der Gemeinde Stockelsdorf sind über 80 Leistungen ab sofort online.")))
+	cfgPath := writeConfig(t, fmt.Sprintf("  - {name: Stockelsdorf, url: %s, land: DE-SH, title_prefix: Stockelsdorf}\n"+
+		"  - {name: Ratekau, url: %s, land: DE-SH, title_prefix: Ratekau}\n  - {name: Kommune21, url: %s}\n", a, b, c))
+	if code, out, errs := runCmd(t, "fetch", "-config", cfgPath); code != 0 {
+		t.Fatalf("fetch: %d\n%s%s", code, out, errs)
+	}
+	a1, a2 := storage.ItemKey(a, "a1"), storage.ItemKey(a, "a2")
+	b1, c1 := storage.ItemKey(b, "b1"), storage.ItemKey(c, "c1")
+	for _, tt := range []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     []string
+	}{
+		{"two towns", []string{a1, b1}, 0, []string{"now: two stories", "two stories: their sources speak for two places", `"Stockelsdorf" and "Ratekau"`}},
+		{"a town and a news site", []string{c1, a1}, 0, []string{"now: one story", "near-duplicate detection: one story (title layer"}},
+		{"a news site naming another town", []string{c1, b1}, 0, []string{"now: two stories", `title_prefix "Ratekau"`, "names a place elsewhere"}},
+		{"one source", []string{a1, a2}, 0, []string{"never merges two items of one source"}},
+		{"one item twice", []string{a1, a1}, 1, []string{"give two different items"}},
+		{"an unknown item", []string{a1, "999"}, 1, []string{"not found"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCmd(t, append([]string{"explain", "-config", cfgPath}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tt.wantCode, out, errs)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out+errs, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, out, errs)
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -10,7 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"github.com/egovfeed/egovfeed/aggregator"
+	"github.com/egovfeed/egovfeed/aggregator/dedup"
+	"github.com/egovfeed/egovfeed/config"
 	"github.com/egovfeed/egovfeed/storage"
 )
 
@@ -32,10 +37,10 @@ func setupRetag(fs *flag.FlagSet) func(context.Context, *env) error {
 
 func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
-		if len(e.args) != 1 {
-			return &exitError{code: 2, err: errors.New("usage: egovfeed explain ITEM-ID (a feed entry's id, the item's key or its numeric id)")}
+		if len(e.args) != 1 && len(e.args) != 2 {
+			return &exitError{code: 2, err: errors.New("usage: egovfeed explain ITEM-ID [ITEM-ID] (a feed entry's id, an item's key or its numeric id)")}
 		}
-		_, store, err := openStore(ctx, e)
+		cfg, store, err := openStore(ctx, e)
 		if err != nil {
 			return err
 		}
@@ -43,6 +48,13 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 		it, err := lookupItem(ctx, store, e.args[0])
 		if err != nil {
 			return err
+		}
+		if len(e.args) == 2 {
+			other, err := lookupItem(ctx, store, e.args[1])
+			if err != nil {
+				return err
+			}
+			return explainPair(e, cfg, it, other)
 		}
 		fmt.Fprintf(e.stdout, "item %d (key %s)\n  title:  %s\n  source: %s\n  link:   %s\n", it.ID, it.Key, it.Title, it.SourceName, it.Link)
 		if it.Hidden {
@@ -65,6 +77,67 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		return explainStory(ctx, e, store, it)
 	}
+}
+
+// explainPair says whether two items are one story now, and what
+// near-duplicate detection makes of them, with its reason.
+func explainPair(e *env, cfg *config.Config, a, b storage.Item) error {
+	for _, it := range []storage.Item{a, b} {
+		fmt.Fprintf(e.stdout, "item %d (%s): %s\n", it.ID, it.SourceName, it.Title)
+	}
+	if a.ID == b.ID {
+		return &exitError{code: 1, err: fmt.Errorf("both are item %d: give two different items", a.ID)}
+	}
+	if a.StoryID() == b.StoryID() {
+		fmt.Fprintf(e.stdout, "now: one story (entry key %s, joined by %s)\n", a.EntryKey, cmp.Or(a.ClusterLayer, b.ClusterLayer))
+	} else {
+		fmt.Fprintln(e.stdout, "now: two stories")
+	}
+	if a.SourceID == b.SourceID {
+		fmt.Fprintln(e.stdout, "near-duplicate detection: never merges two items of one source (its GUIDs tell its items apart)")
+		return nil
+	}
+	v := aggregator.SameStory(cfg, a, b)
+	if v.Same {
+		fmt.Fprintf(e.stdout, "near-duplicate detection: one story (%s layer, score %.2f)\n", v.Layer, v.Score)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "near-duplicate detection: two stories: %s\n", verdictReason(cfg, v, a, b))
+	return nil
+}
+
+// verdictReason words a dedup reason for an editor.
+func verdictReason(cfg *config.Config, v dedup.Verdict, a, b storage.Item) string {
+	switch v.Reason {
+	case dedup.ReasonEmpty:
+		return "a text has no words to compare"
+	case dedup.ReasonWindow:
+		return fmt.Sprintf("published further apart than dedup.window (%s)", cmp.Or(time.Duration(cfg.Dedup.Window), dedup.DefaultWindow))
+	case dedup.ReasonLands:
+		return "tagged with Länder that do not overlap"
+	case dedup.ReasonNumbers:
+		return "each text has a number the other lacks"
+	case dedup.ReasonPlaces:
+		return "each text names a place the other does not"
+	case dedup.ReasonHomes:
+		return fmt.Sprintf("their sources speak for two places (title_prefix %q and %q), and neither text names the other's or speaks of working together",
+			sourcePlace(cfg, a), sourcePlace(cfg, b))
+	case dedup.ReasonHomePlace:
+		return fmt.Sprintf("one source speaks for a place (title_prefix %q), the other's text names a place elsewhere and not that one",
+			cmp.Or(sourcePlace(cfg, a), sourcePlace(cfg, b)))
+	case dedup.ReasonThreshold:
+		return fmt.Sprintf("the texts are not alike enough (score %.2f, below dedup.threshold %.3g)", v.Score, cmp.Or(cfg.Dedup.Threshold, dedup.DefaultThreshold))
+	}
+	return v.Reason
+}
+
+func sourcePlace(cfg *config.Config, it storage.Item) string {
+	for _, s := range cfg.Sources {
+		if s.URL == it.SourceURL {
+			return s.Place()
+		}
+	}
+	return ""
 }
 
 // explainStory lists the other reports of the item's story: an entry is

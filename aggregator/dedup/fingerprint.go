@@ -37,8 +37,12 @@ const (
 	minTitleKeys = 3
 )
 
-// Version 3 added the flags byte (flagJoint); version 2 fingerprints,
-// stored before, read as having no flags.
+// Version 3 added the flags byte (flagJoint). Version 2 fingerprints,
+// stored by builds before the homes rule, read as flagJoint: their text
+// was never asked whether it speaks of working together, and taking it
+// for "no" would split, in a rebuild or against a new report, joint
+// announcements that the previous build merged (the homes rule applies
+// from the items signed by this version on).
 const fingerprintVersion = 3
 
 // ErrFingerprint is wrapped by UnmarshalBinary for malformed input.
@@ -454,7 +458,7 @@ func (f Fingerprint) MarshalBinary() ([]byte, error) {
 const maxStoredKeys = 4096
 
 // UnmarshalBinary decodes the output of MarshalBinary, and of version 2
-// (without flags). It rejects input from other fingerprint versions
+// (without flags byte; read as flagJoint, see fingerprintVersion). It rejects input from other fingerprint versions
 // (re-sign the items from their text then), and anything malformed, with
 // an error wrapping ErrFingerprint.
 func (f *Fingerprint) UnmarshalBinary(data []byte) error {
@@ -514,6 +518,8 @@ func (f *Fingerprint) UnmarshalBinary(data []byte) error {
 			return bad("flags")
 		}
 		g.flags, p = p[0], p[1:]
+	} else {
+		g.flags = flagJoint // unknown: see fingerprintVersion
 	}
 	if len(p) != 0 {
 		return bad("trailing bytes")

@@ -76,7 +76,9 @@ func TestFingerprint_UnmarshalErrors(t *testing.T) {
 }
 
 // TestFingerprint_Version2: fingerprints stored before the flags byte
-// (version 2) read as the same text features without flags.
+// (version 2) read as the same text features, with flagJoint: whether
+// their text speaks of working together is unknown, and the homes rule
+// must not split what the previous build merged.
 func TestFingerprint_Version2(t *testing.T) {
 	f := NewFingerprint(Doc{Title: "Gemeinsames Serviceportal ist online", Teaser: "Zusammen mit der Nachbarstadt: 40 Leistungen."})
 	if f.flags&flagJoint == 0 {
@@ -88,9 +90,21 @@ func TestFingerprint_Version2(t *testing.T) {
 	if err := g.UnmarshalBinary(v2); err != nil {
 		t.Fatal(err)
 	}
-	f.flags = 0
 	if !equalFingerprints(f, g) {
 		t.Errorf("version 2: %v, want %v", g, f)
+	}
+	// A text without cooperation words too: version 2 did not record it.
+	plain := NewFingerprint(pressRelease)
+	data, _ = plain.MarshalBinary()
+	if err := g.UnmarshalBinary(append([]byte{2}, data[1:len(data)-1]...)); err != nil {
+		t.Fatal(err)
+	}
+	if plain.flags != 0 || g.flags != flagJoint {
+		t.Errorf("flags %#x, read as version 2 %#x; want 0 and flagJoint", plain.flags, g.flags)
+	}
+	plain.flags = flagJoint
+	if !equalFingerprints(plain, g) {
+		t.Errorf("version 2: %v, want %v", g, plain)
 	}
 }
 

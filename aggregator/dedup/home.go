@@ -17,7 +17,7 @@ import (
 // of two neighbours, flagJoint).
 
 // homeOf returns the key of place: the gazetteer's key when one of its
-// words names a gazetteer place, else a place key of its first word of
+// words before a qualifier ("bei", "an der") names a gazetteer place, else a place key of its first word of
 // at least four letters that is no indicator ("Stadt", "Landkreis"),
 // generic prefix ("Markt", "Sankt") or stop word; 0 for none. The first
 // word, as places are told apart and written short by it ("Weil a. Rh.",
@@ -41,6 +41,11 @@ func homeOf(place string) uint32 {
 			continue
 		}
 		joined := slices.DeleteFunc(slices.Clone(b.buf[w.start:w.end]), func(c byte) bool { return c == '-' })
+		if first != 0 && slices.Contains(homeQualifiers, string(joined)) {
+			// "Bernau bei Berlin", "Neufahrn b. Freising": the rest
+			// says where the place is, not which.
+			break
+		}
 		if len(joined) <= maxSurface {
 			if si := lookupSurface(hash64(joined)); si.stop || si.number != 0 || si.scale != 0 {
 				continue
@@ -61,15 +66,22 @@ func homeOf(place string) uint32 {
 }
 
 // homePrefixes are words that begin many place names ("Markt Schwaben",
-// "Sankt Augustin"), as stemmed; shorter ones ("Bad", "Neu") are below
-// homeOf's four letters anyway.
+// "Sankt Augustin") or the names of many places' authorities
+// ("Landratsamt Dachau", "Bezirksamt Pankow"), as stemmed; shorter ones
+// ("Bad", "Neu", "Amt") are below homeOf's four letters anyway.
 var homePrefixes = func() []string {
 	var out []string
-	for w := range foldSet(true, "Markt Sankt Klein Gross Ober Unter Nieder Hansestadt") {
+	for w := range foldSet(true, "Markt Sankt Klein Gross Ober Unter Nieder Hansestadt "+
+		"Landratsamt Bezirksamt Ortsgemeinde Stadtgemeinde Kreisfreie Universitätsstadt") {
 		out = append(out, w)
 	}
 	return out
 }()
+
+// homeQualifiers, after a place's first word, begin what says where it
+// is ("bei Berlin", "an der Havel"): a gazetteer place after them is
+// another place, folded as scan folds them.
+var homeQualifiers = []string{"bei", "b", "an", "am", "a", "im", "i", "in", "ob", "vor", "v", "auf"}
 
 // jointPrefixes begin the words of texts that speak of working together,
 // folded as scan folds them: "gemeinsam", "Nachbargemeinde",

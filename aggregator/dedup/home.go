@@ -17,9 +17,10 @@ import (
 // of two neighbours, flagJoint).
 
 // homeOf returns the key of place: the gazetteer's key when one of its
-// words before a qualifier ("bei", "an der") names a gazetteer place, else a place key of its first word of
-// at least four letters that is no indicator ("Stadt", "Landkreis"),
-// generic prefix ("Markt", "Sankt") or stop word; 0 for none. The first
+// words before a qualifier ("bei", "an der") names a Land, else a key of
+// its first word of at least four letters that is no indicator ("Stadt",
+// "Landkreis"), generic prefix ("Markt", "Sankt") or stop word; 0 for
+// none. The first
 // word, as places are told apart and written short by it ("Weil a. Rh.",
 // "Bad Homburg v. d. Höhe"); qualifiers after "(", "/" or "," are
 // dropped: "Frankfurt (Oder)", "Frankfurt/Oder" and "Frankfurt" are one
@@ -54,10 +55,15 @@ func homeOf(place string) uint32 {
 		s := stem(stripGender(joined))
 		st := lookupStem(hash64(s))
 		switch {
-		case st.place != 0:
-			return st.place
+		case st.place != 0 && placeInfos[st.place].kind == placeLand:
+			return st.place // a Land's source: compatible with its cities
 		case first != 0 || st.indicator || len(s) < 4:
 		case slices.Contains(homePrefixes, string(s)):
+		case st.place != 0:
+			// A city of the gazetteer: its name's key, but of no known
+			// Land, as the gazetteer's may be a namesake elsewhere (Bad
+			// Homburg is not Homburg (Saar), Wittenberge not Wittenberg).
+			first = st.place&hashMask | classNormal
 		default:
 			first = placeKey(s)
 		}
@@ -83,14 +89,24 @@ var homePrefixes = func() []string {
 // another place, folded as scan folds them.
 var homeQualifiers = []string{"bei", "b", "an", "am", "a", "im", "i", "in", "ob", "vor", "v", "auf"}
 
-// jointPrefixes begin the words of texts that speak of working together,
-// folded as scan folds them: "gemeinsam", "Nachbargemeinde",
-// "interkommunal", "Zweckverband", "Kooperation", "kooperieren",
-// "Zusammenarbeit".
-var jointPrefixes = [][]byte{[]byte("gemeinsam"), []byte("nachbar"), []byte("interkommunal"),
-	[]byte("zweckverband"), []byte("kooperation"), []byte("kooperier"), []byte("zusammenarbeit")}
+// jointPrefixes begin the words of texts that speak of towns working
+// together, folded as scan folds them: "Nachbargemeinde",
+// "Nachbarstadt", "mit ihren Nachbarn", "interkommunal", "Zweckverband".
+// Words of any cooperation ("gemeinsam mit dem Land", "in Zusammenarbeit
+// mit dem IT-Dienstleister") are not: templates use them, and would lift
+// the rule for every two towns that publish one.
+var jointPrefixes = [][]byte{[]byte("nachbar"), []byte("interkommunal"), []byte("zweckverband")}
+
+// notJoint are words with a joint prefix that speak of no town:
+// "Nachbarschaft", "Nachbarschaftshilfe".
+var notJoint = [][]byte{[]byte("nachbarschaft")}
 
 func hasJointPrefix(word []byte) bool {
+	for _, p := range notJoint {
+		if bytes.HasPrefix(word, p) {
+			return false
+		}
+	}
 	for _, p := range jointPrefixes {
 		if bytes.HasPrefix(word, p) {
 			return true

@@ -112,3 +112,41 @@ func TestHomesOfQualifiedAndAuthorityNames(t *testing.T) {
 		})
 	}
 }
+
+// TestHomesCooperationWordsInTemplates: a template that itself speaks of
+// working together with others than towns (the Land, the IT provider,
+// "Nachbarschaftshilfe") does not lift the homes rule for every two towns
+// that publish it (review, session 7).
+func TestHomesCooperationWordsInTemplates(t *testing.T) {
+	const title = "Neues Serviceportal der Verwaltung ist online"
+	for _, teaser := range []string{
+		"Über 80 Leistungen der Gemeinde können ab sofort online beantragt werden. Das Portal entstand in Zusammenarbeit mit dem kommunalen IT-Dienstleister.",
+		"Gemeinsam mit dem Land bietet die Gemeinde ab sofort über 80 Leistungen online an.",
+		"Über 80 Leistungen der Gemeinde können ab sofort online beantragt werden, auch die Anmeldung zur Nachbarschaftshilfe.",
+	} {
+		a := Doc{Title: title, Teaser: teaser, Lands: []string{"DE-SH"}, Published: t0, Place: "Stockelsdorf"}
+		b := Doc{Title: title, Teaser: teaser, Lands: []string{"DE-SH"}, Published: t0, Place: "Ratekau"}
+		if v := Explain(a, b, DefaultOptions()); v.Same {
+			t.Errorf("Stockelsdorf and Ratekau, one template %q: one story (%s); want two (homes)", teaser, v.Layer)
+		}
+	}
+}
+
+// TestHomesLandAndItsCity: a Land's source and its city's are compatible
+// homes, also when the gazetteer has a namesake of the city in another
+// Land ("Bad Homburg v. d. Höhe" is not Homburg (Saar), "Frankfurt (Oder)"
+// not Frankfurt (Hessen), "Wittenberge" not Wittenberg; review, session 7).
+func TestHomesLandAndItsCity(t *testing.T) {
+	const title = "Neues Serviceportal der Verwaltung ist online"
+	const teaser = "Über 80 Leistungen der Verwaltung können ab sofort online beantragt werden."
+	for _, town := range []struct{ place, land string }{
+		{"Bad Homburg v. d. Höhe", "Hessen"}, {"Frankfurt (Oder)", "Brandenburg"}, {"Wittenberge", "Brandenburg"},
+	} {
+		code := map[string]string{"Hessen": "DE-HE", "Brandenburg": "DE-BB"}[town.land]
+		a := Doc{Title: title, Teaser: teaser, Lands: []string{code}, Published: t0, Place: town.land}
+		b := Doc{Title: title, Teaser: teaser, Lands: []string{code}, Published: t0, Place: town.place}
+		if v := Explain(a, b, DefaultOptions()); !v.Same {
+			t.Errorf("%s and %s: two stories (%s), want one (a city and its Land)", town.land, town.place, v.Reason)
+		}
+	}
+}

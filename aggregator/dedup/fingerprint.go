@@ -61,8 +61,8 @@ type Fingerprint struct {
 	flags uint8    // flagJoint
 }
 
-// flagJoint marks a text that speaks of working together with others
-// ("gemeinsam mit der Nachbargemeinde", "interkommunal"): two towns'
+// flagJoint marks a text that speaks of towns working together ("mit
+// der Nachbargemeinde", "interkommunal", see jointPrefixes): two towns'
 // sources may report it as one story without naming each other (see
 // homesConflict).
 const flagJoint uint8 = 1
@@ -458,9 +458,10 @@ func (f Fingerprint) MarshalBinary() ([]byte, error) {
 const maxStoredKeys = 4096
 
 // UnmarshalBinary decodes the output of MarshalBinary, and of version 2
-// (without flags byte; read as flagJoint, see fingerprintVersion). It rejects input from other fingerprint versions
-// (re-sign the items from their text then), and anything malformed, with
-// an error wrapping ErrFingerprint.
+// (without the flags byte; read as flagJoint, see fingerprintVersion). It
+// rejects input from other fingerprint versions (re-sign the items from
+// their text then), and anything malformed, with an error wrapping
+// ErrFingerprint.
 func (f *Fingerprint) UnmarshalBinary(data []byte) error {
 	bad := func(what string) error {
 		return fmt.Errorf("dedup: %w: %s", ErrFingerprint, what)

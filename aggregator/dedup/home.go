@@ -19,13 +19,12 @@ import (
 // homeOf returns the key of place: the gazetteer's key when one of its
 // words before a qualifier ("bei", "an der") names a Land, else a key of
 // its first word of at least four letters that is no indicator ("Stadt",
-// "Landkreis"), generic prefix ("Markt", "Sankt") or stop word; 0 for
-// none. The first
-// word, as places are told apart and written short by it ("Weil a. Rh.",
-// "Bad Homburg v. d. Höhe"); qualifiers after "(", "/" or "," are
-// dropped: "Frankfurt (Oder)", "Frankfurt/Oder" and "Frankfurt" are one
-// home. Two towns of one name are one home: that only lets a merge
-// through, as without homes.
+// "Landkreis"), generic prefix ("Markt", "Landratsamt") or stop word; 0
+// for none. The first word, as places are told apart and written short
+// by it ("Weil a. Rh.", "Bad Homburg v. d. Höhe"); qualifiers after "(",
+// "/" or "," are dropped: "Frankfurt (Oder)", "Frankfurt/Oder" and
+// "Frankfurt" are one home. Two towns of one name are one home: that
+// only lets a merge through, as without homes.
 func homeOf(place string) uint32 {
 	if i := strings.IndexAny(place, "(/,"); i >= 0 {
 		place = place[:i]

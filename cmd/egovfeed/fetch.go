@@ -33,6 +33,11 @@ func setupFetch(fs *flag.FlagSet) func(context.Context, *env) error {
 				return &exitError{code: 2, err: fmt.Errorf("-source %q: %w in %s", name, aggregator.ErrUnknownSource, cfg.Path())}
 			}
 		}
+		unlock, err := lockFetch(cfg.Database)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		a, err := openApp(ctx, e, nil)
 		if err != nil {
 			return err

@@ -5,3 +5,7 @@ package main
 // lockServe does nothing where flock is missing: two serves on one
 // database work, but poll every source twice.
 func lockServe(string) (func(), error) { return func() {}, nil }
+
+// lockFetch does nothing where flock is missing: two fetches on one
+// database work, but poll every source twice.
+func lockFetch(string) (func(), error) { return func() {}, nil }

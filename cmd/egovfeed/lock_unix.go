@@ -20,21 +20,35 @@ import (
 // commands may still run beside serve. The lock goes with the process, so
 // a killed serve leaves none behind.
 func lockServe(database string) (release func(), err error) {
+	return lockRun(database, "serve", "stop it first")
+}
+
+// lockFetch is lockServe for fetch (DATABASE-fetch.lock): a fetch started
+// by cron while the last one still runs would poll every site a second
+// time, and each run's near-duplicate index would be blind to the other's
+// items. A fetch may still run beside serve (to try one source, say).
+func lockFetch(database string) (release func(), err error) {
+	return lockRun(database, "fetch", "this run is skipped")
+}
+
+// lockRun takes the exclusive lock of command on database, or says who
+// holds it and what follows.
+func lockRun(database, command, then string) (release func(), err error) {
 	if database == ":memory:" {
 		return func() {}, nil
 	}
-	path := database + "-serve.lock"
+	path := database + "-" + command + ".lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("serve lock: %w", err)
+		return nil, fmt.Errorf("%s lock: %w", command, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		holder, _ := io.ReadAll(io.LimitReader(f, 200))
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("another egovfeed serve uses %s (%s): stop it first", database, strings.TrimSpace(string(holder)))
+			return nil, fmt.Errorf("another egovfeed %s uses %s (%s): %s", command, database, strings.TrimSpace(string(holder)), then)
 		}
-		return nil, fmt.Errorf("serve lock %s: %w", path, err)
+		return nil, fmt.Errorf("%s lock %s: %w", command, path, err)
 	}
 	// Who holds it, for the message of the next one that tries.
 	if err := f.Truncate(0); err == nil {

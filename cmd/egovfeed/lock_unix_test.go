@@ -37,3 +37,33 @@ func TestSecondServeRefused(t *testing.T) {
 	}
 	again()
 }
+
+// TestSecondFetchSkipped: a fetch started while another one runs on the
+// same database (cron, when a run outlasts its interval) stops with a
+// message naming it instead of polling every source a second time; a
+// fetch beside serve still runs.
+func TestSecondFetchSkipped(t *testing.T) {
+	cfgPath := writeConfig(t, "  - name: s\n    url: http://127.0.0.1:9/feed\n")
+	db := filepath.Join(filepath.Dir(cfgPath), "e.db")
+	release, err := lockFetch(db) // the first fetch
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, "fetch", "-config", cfgPath)
+	if code != 1 || !strings.Contains(errs, "another egovfeed fetch uses "+db+" (pid ") || !strings.Contains(errs, "skipped") {
+		t.Errorf("second fetch: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the skipped fetch created or opened the database: %v", err)
+	}
+	release()
+	serve, err := lockServe(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer serve()
+	// The source on port 9 refuses: exit 1, but a fetch ran (the table).
+	if code, out, errs := runCmd(t, "fetch", "-config", cfgPath); code != 1 || !strings.Contains(out, "SOURCE") {
+		t.Errorf("fetch beside serve: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+}

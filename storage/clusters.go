@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 )
@@ -431,11 +433,161 @@ func splitComma(s string) []string {
 // rebuildBatch is how many items share one transaction in a rebuild.
 const rebuildBatch = 1000
 
+// ErrRebuildConflict is returned by RebuildClusters when an editor split,
+// merged, hid or unhid a story, retention pruned items, or serve took
+// sources out of the feeds or back while it ran: nothing was changed, and
+// the rebuild can be run again.
+var ErrRebuildConflict = errors.New("the stories changed while the rebuild ran: nothing changed, run it again")
+
 // RebuildClusters recomputes all clusters with c, which must be empty:
 // every item not locked by an editor leaves its cluster, then the items
 // are replayed in the order they were stored, as ingest saw them.
 // Editorial splits stay alone and editorial merges stay merged.
+//
+// The replay runs on a copy of the database beside it (VACUUM INTO; it
+// needs that much free space), and the result replaces the clusters in
+// one transaction: readers never see a story's reports apart while it
+// runs, and a rebuild that fails or is stopped changes nothing. Items
+// stored meanwhile keep the stories they joined (as rebuilt).
 func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time) (seen, joined int, err error) {
+	if s.file == nil {
+		// An in-memory database has no file to copy: in place.
+		return s.rebuildInPlace(ctx, c, now)
+	}
+	f, err := os.CreateTemp(filepath.Dir(s.path), filepath.Base(s.path)+".rebuild-*")
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: rebuild clusters: %w", err)
+	}
+	tmp := f.Name()
+	f.Close()
+	defer func() {
+		for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm", tmp + "-journal"} {
+			os.Remove(p)
+		}
+	}()
+	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+		return 0, 0, fmt.Errorf("storage: rebuild clusters: copy: %w", err)
+	}
+	cp, err := Open(ctx, tmp)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: rebuild clusters: %w", err)
+	}
+	// What the apply compares: the editorial state and the sources'
+	// removal at the start, as the copy has them.
+	_, err = cp.w.ExecContext(ctx, `CREATE TABLE rebuild_start AS SELECT id, key, cluster_lock, hidden FROM items;
+		CREATE TABLE rebuild_sources AS SELECT id, removed_at <> 0 AS removed FROM sources`)
+	if err == nil {
+		seen, joined, err = cp.rebuildInPlace(ctx, c, now)
+	}
+	if cerr := cp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := s.applyRebuild(ctx, tmp, now); err != nil {
+		return 0, 0, fmt.Errorf("storage: rebuild clusters: %w", err)
+	}
+	return seen, joined, nil
+}
+
+// applyRebuild takes the clusters of the rebuilt copy at path in one
+// transaction (see RebuildClusters).
+func (s *Store) applyRebuild(ctx context.Context, path string, now time.Time) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// ATTACH is not allowed in a transaction; the writer's one
+	// connection is held until DETACH.
+	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS rb", path); err != nil {
+		return fmt.Errorf("attach copy: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DETACH DATABASE rb")
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var changed bool
+	if err := tx.QueryRowContext(ctx, `SELECT
+		EXISTS (SELECT 1 FROM rb.rebuild_start r LEFT JOIN items i ON i.id = r.id
+			WHERE i.id IS NULL OR i.key <> r.key OR i.cluster_lock <> r.cluster_lock OR i.hidden <> r.hidden)
+		OR EXISTS (SELECT 1 FROM rb.rebuild_sources r JOIN sources s ON s.id = r.id WHERE (s.removed_at <> 0) <> r.removed)`).
+		Scan(&changed); err != nil {
+		return err
+	}
+	if changed {
+		return ErrRebuildConflict
+	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM rb.items`).Scan(&last); err != nil {
+		return err
+	}
+	// updated: the larger, so neither a change of the shown report (the
+	// copy's) nor an edit stored meanwhile (the live row's) is lost.
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = r.cluster_id, cluster_layer = r.cluster_layer,
+		cluster_score = r.cluster_score, visible = r.visible, hidden = r.hidden, entry_key = r.entry_key,
+		entry_published = r.entry_published, updated = max(items.updated, r.updated)
+		FROM rb.items r WHERE r.id = items.id AND (items.cluster_id IS NOT r.cluster_id OR items.cluster_layer <> r.cluster_layer
+			OR items.cluster_score <> r.cluster_score OR items.visible <> r.visible OR items.hidden <> r.hidden
+			OR items.entry_key <> r.entry_key OR items.entry_published <> r.entry_published OR items.updated < r.updated)`); err != nil {
+		return fmt.Errorf("apply clusters: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE item_lands SET published = r.published FROM rb.item_lands r
+		WHERE r.item_id = item_lands.item_id AND r.land = item_lands.land AND r.published <> item_lands.published`); err != nil {
+		return fmt.Errorf("apply clusters: %w", err)
+	}
+	// Items stored meanwhile joined stories as they were: into the
+	// story their cluster's root is in now, under its entry.
+	rows, err := tx.QueryContext(ctx, `SELECT n.id, coalesce(r.cluster_id, r.id) FROM items n JOIN items r ON r.id = n.cluster_id
+		WHERE n.id > ? ORDER BY n.id`, last)
+	if err != nil {
+		return err
+	}
+	type move struct{ id, root int64 }
+	var moves []move
+	for rows.Next() {
+		var m move
+		if err := rows.Scan(&m.id, &m.root); err != nil {
+			rows.Close()
+			return err
+		}
+		moves = append(moves, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var roots []int64
+	for _, m := range moves {
+		ref, err := clusterOf(ctx, tx, m.root)
+		if err != nil {
+			return err
+		}
+		if ref == nil {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = ? WHERE id = ?`, ref.root, m.id); err != nil {
+			return err
+		}
+		if err := setEntry(ctx, tx, ref.root, ref.entryKey, ref.entryPublished); err != nil {
+			return err
+		}
+		if !slices.Contains(roots, ref.root) {
+			roots = append(roots, ref.root)
+		}
+	}
+	if err := electPrimaries(ctx, tx, roots, now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// rebuildInPlace is RebuildClusters on s itself, in transactions of
+// rebuildBatch items.
+func (s *Store) rebuildInPlace(ctx context.Context, c Clusterer, now time.Time) (seen, joined int, err error) {
 	var shown map[string]int64
 	err = s.Transact(ctx, func(tx *sql.Tx) error {
 		// Which report each entry shows: one that shows another afterwards

@@ -473,8 +473,11 @@ func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time)
 		return 0, 0, fmt.Errorf("storage: rebuild clusters: %w", err)
 	}
 	// What the apply compares: the editorial state and the sources'
-	// removal at the start, as the copy has them.
-	_, err = cp.w.ExecContext(ctx, `CREATE TABLE rebuild_start AS SELECT id, key, cluster_lock, hidden FROM items;
+	// removal at the start, as the copy has them. The clusters too: only
+	// an edit moves a stored item to another cluster (ingest places new
+	// items only), and a merge of two stories merged before changes no
+	// lock.
+	_, err = cp.w.ExecContext(ctx, `CREATE TABLE rebuild_start AS SELECT id, key, cluster_id, cluster_lock, hidden FROM items;
 		CREATE TABLE rebuild_sources AS SELECT id, removed_at <> 0 AS removed FROM sources`)
 	if err == nil {
 		seen, joined, err = cp.rebuildInPlace(ctx, c, now)
@@ -513,7 +516,7 @@ func (s *Store) applyRebuild(ctx context.Context, path string, now time.Time) er
 	var changed bool
 	if err := tx.QueryRowContext(ctx, `SELECT
 		EXISTS (SELECT 1 FROM rb.rebuild_start r LEFT JOIN items i ON i.id = r.id
-			WHERE i.id IS NULL OR i.key <> r.key OR i.cluster_lock <> r.cluster_lock OR i.hidden <> r.hidden)
+			WHERE i.id IS NULL OR i.key <> r.key OR i.cluster_id IS NOT r.cluster_id OR i.cluster_lock <> r.cluster_lock OR i.hidden <> r.hidden)
 		OR EXISTS (SELECT 1 FROM rb.rebuild_sources r JOIN sources s ON s.id = r.id WHERE (s.removed_at <> 0) <> r.removed)`).
 		Scan(&changed); err != nil {
 		return err

@@ -1,0 +1,69 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/egovfeed/egovfeed/storage"
+)
+
+// TestRebuildFreeSpace: the free space dedup -rebuild needs beside the
+// database, as the README gives it (about twice the database's size).
+// Measured here: the files of the copy (the copy and its WAL) at their
+// largest while it replays.
+func TestRebuildFreeSpace(t *testing.T) {
+	e := newClusterEnv(t)
+	ctx := context.Background()
+	for b := range 6 {
+		for src := range 3 {
+			var items []storage.NewItem
+			for k := range 500 {
+				e.now = e.now.Add(time.Minute)
+				link := fmt.Sprintf("https://x.example/%d/%d", b, k)
+				items = append(items, storage.NewItem{GUID: fmt.Sprintf("%d-%d-%d", src, b, k), Title: fmt.Sprintf("Titel %d %d %d eines Berichts", src, b, k),
+					Teaser: "Ein Teaser von der Länge, die Meldungen in Verwaltungsfeeds üblicherweise haben, mit ein paar Sätzen dazu.",
+					Link:   link, OrigLink: link, Published: e.now, Lands: []storage.LandTag{{Land: "DE-HE", Rule: "test", Evidence: "Hessen"}},
+					Fingerprint: make([]byte, 64)})
+			}
+			if _, err := e.st.SaveFetch(ctx, storage.Fetch{SourceID: e.ids[src], StartedAt: e.now, Status: 200}, e.urls[src], items, e.now); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The database as it stands on disk, WAL checkpointed.
+	if err := e.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := storage.Open(ctx, e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fi, err := os.Stat(e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var peak int64
+	o := &observing{during: func(n int) {
+		files, _ := filepath.Glob(filepath.Join(filepath.Dir(e.path), "*.rebuild-*"))
+		var sum int64
+		for _, f := range files {
+			if fi, err := os.Stat(f); err == nil {
+				sum += fi.Size()
+			}
+		}
+		peak = max(peak, sum)
+	}}
+	if _, _, err := st.RebuildClusters(ctx, o, e.now); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("database %d bytes, the copy's files at most %d bytes (%.2f×)", fi.Size(), peak, float64(peak)/float64(fi.Size()))
+	if float64(peak) > 2.5*float64(fi.Size()) {
+		t.Errorf("the rebuild's copy took %.2f× the database's size on disk (%d of %d bytes); the README says about twice",
+			float64(peak)/float64(fi.Size()), peak, fi.Size())
+	}
+}

@@ -21,6 +21,12 @@ func setupDedup(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		defer a.Close()
+		// One rebuild at a time; copies killed ones left are removed.
+		unlock, err := lockRebuild(a.cfg.Database)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		start := time.Now()
 		seen, joined, err := a.agg.RebuildClusters(ctx)
 		if err != nil {

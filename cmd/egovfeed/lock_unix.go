@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -31,13 +32,40 @@ func lockFetch(database string) (release func(), err error) {
 	return lockRun(database, "fetch", "this run is skipped")
 }
 
+// lockRebuild is lockServe for dedup -rebuild (DATABASE-rebuild.lock).
+// With the lock held no other rebuild runs, so every copy of the database
+// a rebuild left beside it (DATABASE.rebuild-*, with its WAL: one killed
+// by SIGKILL, the OOM killer or a reboot, which no deferred clean-up
+// reaches) is stale: it is removed, or each killed run would leave twice
+// the database's size on the disk for good.
+func lockRebuild(database string) (release func(), err error) {
+	release, err = lockRun(database, "dedup -rebuild", "wait for it to finish")
+	if err != nil || database == ":memory:" {
+		return release, err
+	}
+	dir, base := filepath.Split(database)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return release, nil // the rebuild says what is wrong with the folder
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), base+".rebuild-") && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+	return release, nil
+}
+
 // lockRun takes the exclusive lock of command on database, or says who
 // holds it and what follows.
 func lockRun(database, command, then string) (release func(), err error) {
 	if database == ":memory:" {
 		return func() {}, nil
 	}
-	path := database + "-" + command + ".lock"
+	path := database + "-" + strings.Fields(command)[0] + ".lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("%s lock: %w", command, err)

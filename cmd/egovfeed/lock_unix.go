@@ -32,7 +32,7 @@ func lockFetch(database string) (release func(), err error) {
 	return lockRun(database, "fetch", "this run is skipped")
 }
 
-// lockRebuild is lockServe for dedup -rebuild (DATABASE-rebuild.lock).
+// lockRebuild is lockServe for dedup -rebuild (DATABASE-dedup.lock).
 // With the lock held no other rebuild runs, so every copy of the database
 // a rebuild left beside it (DATABASE.rebuild-*, with its WAL: one killed
 // by SIGKILL, the OOM killer or a reboot, which no deferred clean-up

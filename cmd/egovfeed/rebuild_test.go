@@ -20,9 +20,9 @@ import (
 	"github.com/egovfeed/egovfeed/internal/farm"
 )
 
-// reviewFeeds serves n RSS feeds; source i lists items 0..m(i)-1. Sources
+// pairedFeeds serves n RSS feeds; source i lists items 0..m(i)-1. Sources
 // 2k and 2k+1 share their items' links: every story has two reports.
-type reviewFeeds struct {
+type pairedFeeds struct {
 	n     int
 	items atomic.Int64 // items per feed
 	extra atomic.Int64 // items per feed added later (new GUIDs)
@@ -31,8 +31,8 @@ type reviewFeeds struct {
 	srv   *httptest.Server
 }
 
-func newReviewFeeds(t *testing.T, n, m int) *reviewFeeds {
-	f := &reviewFeeds{n: n}
+func newPairedFeeds(t *testing.T, n, m int) *pairedFeeds {
+	f := &pairedFeeds{n: n}
 	f.items.Store(int64(m))
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(time.Duration(f.delay.Load()))
@@ -58,7 +58,7 @@ func newReviewFeeds(t *testing.T, n, m int) *reviewFeeds {
 	return f
 }
 
-func (f *reviewFeeds) config(t *testing.T) (cfgPath, db string) {
+func (f *pairedFeeds) config(t *testing.T) (cfgPath, db string) {
 	dir := t.TempDir()
 	db = filepath.Join(dir, "e.db")
 	var b strings.Builder
@@ -91,7 +91,7 @@ func TestRebuildKilled(t *testing.T) {
 		t.Skip("builds and kills the binary")
 	}
 	bin := buildBinary(t)
-	f := newReviewFeeds(t, 20, 600)
+	f := newPairedFeeds(t, 20, 600)
 	cfgPath, db := f.config(t)
 	if out, err := exec.Command(bin, "fetch", "-config", cfgPath).CombinedOutput(); err != nil {
 		t.Fatalf("fetch: %v\n%s", err, out)
@@ -137,7 +137,7 @@ func TestRebuildBesideFetch(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := buildBinary(t)
-	f := newReviewFeeds(t, 20, 400)
+	f := newPairedFeeds(t, 20, 400)
 	f.lag.Store(100)
 	cfgPath, db := f.config(t)
 	if out, err := exec.Command(bin, "fetch", "-config", cfgPath).CombinedOutput(); err != nil {

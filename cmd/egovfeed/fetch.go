@@ -33,11 +33,15 @@ func setupFetch(fs *flag.FlagSet) func(context.Context, *env) error {
 				return &exitError{code: 2, err: fmt.Errorf("-source %q: %w in %s", name, aggregator.ErrUnknownSource, cfg.Path())}
 			}
 		}
-		unlock, err := lockFetch(cfg.Database)
-		if err != nil {
-			return err
+		// A fetch of every source waits for no other; one of named sources
+		// (to try a new or failing one) may run beside a cron fetch.
+		if len(only) == 0 {
+			unlock, err := lockFetch(cfg.Database)
+			if err != nil {
+				return err
+			}
+			defer unlock()
 		}
-		defer unlock()
 		a, err := openApp(ctx, e, nil)
 		if err != nil {
 			return err

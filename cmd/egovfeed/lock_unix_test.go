@@ -41,7 +41,7 @@ func TestSecondServeRefused(t *testing.T) {
 // TestSecondFetchSkipped: a fetch started while another one runs on the
 // same database (cron, when a run outlasts its interval) stops with a
 // message naming it instead of polling every source a second time; a
-// fetch beside serve still runs.
+// fetch of a named source, and a fetch beside serve, still run.
 func TestSecondFetchSkipped(t *testing.T) {
 	cfgPath := writeConfig(t, "  - name: s\n    url: http://127.0.0.1:9/feed\n")
 	db := filepath.Join(filepath.Dir(cfgPath), "e.db")
@@ -55,6 +55,10 @@ func TestSecondFetchSkipped(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the skipped fetch created or opened the database: %v", err)
+	}
+	// A fetch of one named source (trying it) runs beside it.
+	if code, out, errs := runCmd(t, "fetch", "-config", cfgPath, "-source", "s"); code != 1 || !strings.Contains(out, "SOURCE") {
+		t.Errorf("fetch -source beside a fetch: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 	release()
 	serve, err := lockServe(db)

@@ -454,6 +454,8 @@ func (s *Store) RebuildClusters(ctx context.Context, c Clusterer, now time.Time)
 		// An in-memory database has no file to copy: in place.
 		return s.rebuildInPlace(ctx, c, now)
 	}
+	// DATABASE.rebuild-*: dedup -rebuild removes copies by that name that a
+	// killed rebuild left (cmd/egovfeed lockRebuild).
 	f, err := os.CreateTemp(filepath.Dir(s.path), filepath.Base(s.path)+".rebuild-*")
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: rebuild clusters: %w", err)

@@ -16,6 +16,9 @@ import (
 // Measured here: the files of the copy (the copy and its WAL) at their
 // largest while it replays.
 func TestRebuildFreeSpace(t *testing.T) {
+	if testing.Short() || raceBuild() {
+		t.Skip("stores 9,000 items: a second, but a minute and a half under -race")
+	}
 	e := newClusterEnv(t)
 	ctx := context.Background()
 	for b := range 6 {
@@ -49,6 +52,11 @@ func TestRebuildFreeSpace(t *testing.T) {
 	}
 	var peak int64
 	o := &observing{during: func(n int) {
+		// The copy's WAL grows in the replay's first transaction and
+		// does not shrink before the copy is removed: a sample suffices.
+		if n%50 != 1 {
+			return
+		}
 		files, _ := filepath.Glob(filepath.Join(filepath.Dir(e.path), "*.rebuild-*"))
 		var sum int64
 		for _, f := range files {

@@ -430,8 +430,14 @@ func splitComma(s string) []string {
 	return out
 }
 
-// rebuildBatch is how many items share one transaction in a rebuild.
-const rebuildBatch = 1000
+// rebuildBatch is how many items share one transaction in a rebuild's
+// replay, dissolveBatch in its first step, which takes every item out of
+// its cluster: larger, as it only rewrites rows (10,000 items write a few
+// MB of WAL; 100,000 items in one transaction wrote most of the pages).
+const (
+	rebuildBatch  = 1000
+	dissolveBatch = 10000
+)
 
 // ErrRebuildConflict is returned by RebuildClusters when an editor split,
 // merged, hid or unhid a story, retention pruned items, or serve took
@@ -591,33 +597,48 @@ func (s *Store) applyRebuild(ctx context.Context, path string, now time.Time) er
 }
 
 // rebuildInPlace is RebuildClusters on s itself, in transactions of
-// rebuildBatch items.
+// rebuildBatch items: on a database nobody else reads (the rebuild's
+// copy, or one in memory).
 func (s *Store) rebuildInPlace(ctx context.Context, c Clusterer, now time.Time) (seen, joined int, err error) {
+	// Which report each entry shows: one that shows another afterwards
+	// changed its content, and readers must see it updated.
 	var shown map[string]int64
+	var last int64
 	err = s.Transact(ctx, func(tx *sql.Tx) error {
-		// Which report each entry shows: one that shows another afterwards
-		// changed its content, and readers must see it updated.
 		var err error
 		if shown, err = shownReports(ctx, tx); err != nil {
 			return err
 		}
-		// Split items keep their entry (its id may be key-split), and so
-		// do the roots of clusters: after an editor split off a story's
-		// first report, the next one is the root and carries the story's
-		// entry, which readers know; its own key would be a new entry.
-		// (The expressions read the rows as they were before the update.)
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
-			visible = (hidden = 0 AND `+sourceConfigured+`),
-			entry_key = CASE WHEN cluster_lock = ?1 OR cluster_id IS NULL THEN entry_key ELSE key END,
-			entry_published = CASE WHEN cluster_lock = ?1 OR cluster_id IS NULL THEN entry_published ELSE published END
-			WHERE cluster_lock <> ?2`, lockSplit, lockMerged); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE item_lands SET published = (SELECT entry_published FROM items WHERE id = item_id)`)
-		return err
+		return tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM items`).Scan(&last)
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: rebuild clusters: %w", err)
+	}
+	// Every item leaves its cluster, rebuildBatch items per transaction:
+	// the database is the rebuild's own copy (RebuildClusters), so nobody
+	// sees it half done, and small transactions keep its WAL small (one
+	// for all would write most of the copy's pages into it once more).
+	// Split items keep their entry (its id may be key-split), and so do
+	// the roots of clusters: after an editor split off a story's first
+	// report, the next one is the root and carries the story's entry,
+	// which readers know; its own key would be a new entry. (The
+	// expressions read each row as it was before the update.)
+	for lo := int64(0); lo < last; lo += dissolveBatch {
+		err = s.Transact(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = NULL, cluster_layer = '', cluster_score = 0,
+				visible = (hidden = 0 AND `+sourceConfigured+`),
+				entry_key = CASE WHEN cluster_lock = ?1 OR cluster_id IS NULL THEN entry_key ELSE key END,
+				entry_published = CASE WHEN cluster_lock = ?1 OR cluster_id IS NULL THEN entry_published ELSE published END
+				WHERE cluster_lock <> ?2 AND id > ?3 AND id <= ?4`, lockSplit, lockMerged, lo, lo+dissolveBatch); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE item_lands SET published = (SELECT entry_published FROM items WHERE id = item_id)
+				WHERE item_id > ? AND item_id <= ?`, lo, lo+dissolveBatch)
+			return err
+		})
+		if err != nil {
+			return 0, 0, fmt.Errorf("storage: rebuild clusters: %w", err)
+		}
 	}
 	var after int64
 	for {

@@ -12,9 +12,11 @@ import (
 )
 
 // TestRebuildFreeSpace: the free space dedup -rebuild needs beside the
-// database, as the README gives it (about twice the database's size).
-// Measured here: the files of the copy (the copy and its WAL) at their
-// largest while it replays.
+// database: the files of the copy (the copy and its WAL) at their largest
+// while it replays. A guard against gross regressions: on a database this
+// small the WAL's automatic checkpoint size (about 4 MB) dominates; the
+// figure the README gives (about 1.2 times) is measured on 100,000 items
+// (docs/performance.md).
 func TestRebuildFreeSpace(t *testing.T) {
 	if testing.Short() || raceBuild() {
 		t.Skip("stores 9,000 items: a second, but a minute and a half under -race")
@@ -71,7 +73,7 @@ func TestRebuildFreeSpace(t *testing.T) {
 	}
 	t.Logf("database %d bytes, the copy's files at most %d bytes (%.2f×)", fi.Size(), peak, float64(peak)/float64(fi.Size()))
 	if float64(peak) > 2.5*float64(fi.Size()) {
-		t.Errorf("the rebuild's copy took %.2f× the database's size on disk (%d of %d bytes); the README says about twice",
+		t.Errorf("the rebuild's copy took %.2f× the database's size on disk (%d of %d bytes); want at most 2.5×",
 			float64(peak)/float64(fi.Size()), peak, fi.Size())
 	}
 }

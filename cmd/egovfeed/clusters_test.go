@@ -301,6 +301,7 @@ func TestExplainPair(t *testing.T) {
 		{"a news site naming another town", []string{c1, b1}, 0, []string{"now: two stories", `title_prefix "Ratekau"`, "names a place elsewhere"}},
 		{"one source", []string{a1, a2}, 0, []string{"never merges two items of one source"}},
 		{"one item twice", []string{a1, a1}, 1, []string{"give two different items"}},
+		{"one item: its source's place", []string{a1}, 0, []string{"source: Stockelsdorf (place Stockelsdorf)"}},
 		{"an unknown item", []string{a1, "999"}, 1, []string{"not found"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

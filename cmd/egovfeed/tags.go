@@ -56,7 +56,12 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 			}
 			return explainPair(e, cfg, it, other)
 		}
-		fmt.Fprintf(e.stdout, "item %d (key %s)\n  title:  %s\n  source: %s\n  link:   %s\n", it.ID, it.Key, it.Title, it.SourceName, it.Link)
+		source := it.SourceName
+		if p := sourcePlace(cfg, it); p != "" {
+			// The place near-duplicate detection keeps it apart by.
+			source += " (place " + p + ")"
+		}
+		fmt.Fprintf(e.stdout, "item %d (key %s)\n  title:  %s\n  source: %s\n  link:   %s\n", it.ID, it.Key, it.Title, source, it.Link)
 		if it.Hidden {
 			fmt.Fprintf(e.stdout, "  hidden: its story is out of every feed (egovfeed unhide %d puts it back)\n", it.ID)
 		}

@@ -125,22 +125,17 @@ func (s *Store) findCluster(ctx context.Context, tx *sql.Tx, c Clusterer, source
 // bridgesPlaces reports whether the story root has a report from a source
 // of another place than place that is not among matches.
 func bridgesPlaces(ctx context.Context, tx *sql.Tx, root int64, place string, matches []ClusterMatch) (bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id
+	others, err := queryIDs(ctx, tx, `SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id
 		WHERE (i.id = ?1 OR i.cluster_id = ?1) AND s.place <> '' AND s.place <> ?2`, root, place)
 	if err != nil {
 		return false, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return false, err
-		}
+	for _, id := range others {
 		if !slices.ContainsFunc(matches, func(m ClusterMatch) bool { return m.ID == id }) {
 			return true, nil
 		}
 	}
-	return false, rows.Err()
+	return false, nil
 }
 
 type clusterRef struct {
@@ -450,8 +445,9 @@ var ErrRebuildConflict = errors.New("the stories changed while the rebuild ran: 
 // are replayed in the order they were stored, as ingest saw them.
 // Editorial splits stay alone and editorial merges stay merged.
 //
-// The replay runs on a copy of the database beside it (VACUUM INTO; it
-// needs that much free space), and the result replaces the clusters in
+// The replay runs on a copy of the database beside it (VACUUM INTO; with
+// its WAL it needs about 1.2 times the database's size in free space),
+// and the result replaces the clusters in
 // one transaction: readers never see a story's reports apart while it
 // runs, and a rebuild that fails or is stopped changes nothing. Items
 // stored meanwhile keep the stories they joined (as rebuilt).
@@ -551,43 +547,27 @@ func (s *Store) applyRebuild(ctx context.Context, path string, now time.Time) er
 		return fmt.Errorf("apply clusters: %w", err)
 	}
 	// Items stored meanwhile joined stories as they were: into the
-	// story their cluster's root is in now, under its entry.
-	rows, err := tx.QueryContext(ctx, `SELECT n.id, coalesce(r.cluster_id, r.id) FROM items n JOIN items r ON r.id = n.cluster_id
-		WHERE n.id > ? ORDER BY n.id`, last)
+	// story their cluster's root is in now, under its entry. (A report
+	// points at its story's root, and a root at none, so the new root is
+	// one step away.)
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = (SELECT coalesce(r.cluster_id, r.id) FROM items r WHERE r.id = items.cluster_id)
+		WHERE id > ? AND cluster_id IS NOT NULL`, last); err != nil {
+		return fmt.Errorf("move items stored meanwhile: %w", err)
+	}
+	roots, err := queryIDs(ctx, tx, `SELECT DISTINCT cluster_id FROM items WHERE id > ? AND cluster_id IS NOT NULL`, last)
 	if err != nil {
 		return err
 	}
-	type move struct{ id, root int64 }
-	var moves []move
-	for rows.Next() {
-		var m move
-		if err := rows.Scan(&m.id, &m.root); err != nil {
-			rows.Close()
-			return err
-		}
-		moves = append(moves, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	var roots []int64
-	for _, m := range moves {
-		ref, err := clusterOf(ctx, tx, m.root)
+	for _, root := range roots {
+		ref, err := clusterOf(ctx, tx, root)
 		if err != nil {
 			return err
 		}
 		if ref == nil {
-			continue
+			continue // cannot be: cluster_id is a foreign key
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET cluster_id = ? WHERE id = ?`, ref.root, m.id); err != nil {
+		if err := setEntry(ctx, tx, root, ref.entryKey, ref.entryPublished); err != nil {
 			return err
-		}
-		if err := setEntry(ctx, tx, ref.root, ref.entryKey, ref.entryPublished); err != nil {
-			return err
-		}
-		if !slices.Contains(roots, ref.root) {
-			roots = append(roots, ref.root)
 		}
 	}
 	if err := electPrimaries(ctx, tx, roots, now); err != nil {
@@ -614,7 +594,7 @@ func (s *Store) rebuildInPlace(ctx context.Context, c Clusterer, now time.Time) 
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: rebuild clusters: %w", err)
 	}
-	// Every item leaves its cluster, rebuildBatch items per transaction:
+	// Every item leaves its cluster, dissolveBatch items per transaction:
 	// the database is the rebuild's own copy (RebuildClusters), so nobody
 	// sees it half done, and small transactions keep its WAL small (one
 	// for all would write most of the copy's pages into it once more).

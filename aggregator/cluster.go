@@ -85,12 +85,8 @@ func (a *Aggregator) RebuildClusters(ctx context.Context) (seen, joined int, err
 // only; storage's rules come first (one source's items are never merged,
 // one article link joins reports).
 func SameStory(cfg *config.Config, a, b storage.Item) dedup.Verdict {
-	places := make(map[string]string, len(cfg.Sources))
-	for _, s := range cfg.Sources {
-		places[s.URL] = s.Place()
-	}
 	doc := func(it storage.Item) dedup.Doc {
-		d := dedup.Doc{ID: it.ID, Title: it.Title, Teaser: it.Teaser, Published: it.Published, Place: places[it.SourceURL]}
+		d := dedup.Doc{ID: it.ID, Title: it.Title, Teaser: it.Teaser, Published: it.Published, Place: cfg.PlaceOf(it.SourceURL)}
 		for _, l := range it.Lands {
 			d.Lands = append(d.Lands, l.Land)
 		}

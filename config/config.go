@@ -113,6 +113,17 @@ func (s Source) Place() string {
 	return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s.TitlePrefix), ":"))
 }
 
+// PlaceOf returns the Place of the configured source with URL sourceURL,
+// "" for none (or no such source).
+func (c *Config) PlaceOf(sourceURL string) string {
+	for _, s := range c.Sources {
+		if s.URL == sourceURL {
+			return s.Place()
+		}
+	}
+	return ""
+}
+
 // TagsFromContent reports whether items of s are tagged from their text.
 func (s Source) TagsFromContent() bool { return s.TagFromContent == nil || *s.TagFromContent }
 

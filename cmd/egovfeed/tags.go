@@ -57,7 +57,7 @@ func setupExplain(fs *flag.FlagSet) func(context.Context, *env) error {
 			return explainPair(e, cfg, it, other)
 		}
 		source := it.SourceName
-		if p := sourcePlace(cfg, it); p != "" {
+		if p := cfg.PlaceOf(it.SourceURL); p != "" {
 			// The place near-duplicate detection keeps it apart by.
 			source += " (place " + p + ")"
 		}
@@ -126,23 +126,14 @@ func verdictReason(cfg *config.Config, v dedup.Verdict, a, b storage.Item) strin
 		return "each text names a place the other does not"
 	case dedup.ReasonHomes:
 		return fmt.Sprintf("their sources speak for two places (title_prefix %q and %q), and neither text names the other's or speaks of working together",
-			sourcePlace(cfg, a), sourcePlace(cfg, b))
+			cfg.PlaceOf(a.SourceURL), cfg.PlaceOf(b.SourceURL))
 	case dedup.ReasonHomePlace:
 		return fmt.Sprintf("one source speaks for a place (title_prefix %q), the other's text names a place elsewhere and not that one",
-			cmp.Or(sourcePlace(cfg, a), sourcePlace(cfg, b)))
+			cmp.Or(cfg.PlaceOf(a.SourceURL), cfg.PlaceOf(b.SourceURL)))
 	case dedup.ReasonThreshold:
 		return fmt.Sprintf("the texts are not alike enough (score %.2f, below dedup.threshold %.3g)", v.Score, cmp.Or(cfg.Dedup.Threshold, dedup.DefaultThreshold))
 	}
 	return v.Reason
-}
-
-func sourcePlace(cfg *config.Config, it storage.Item) string {
-	for _, s := range cfg.Sources {
-		if s.URL == it.SourceURL {
-			return s.Place()
-		}
-	}
-	return ""
 }
 
 // explainStory lists the other reports of the item's story: an entry is

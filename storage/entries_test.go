@@ -184,11 +184,7 @@ func TestSplitOfTheShownReportUpdates(t *testing.T) {
 	if err := e.st.Split(ctx, e.id(0, "o1"), e.now); err != nil {
 		t.Fatal(err)
 	}
-	after := e.shown()[story]
-	if after.GUID != "n1" || !after.Updated.After(before.Updated) {
-		t.Errorf("after splitting off the shown report: shows %s, updated %s → %s; want n1, later", after.GUID,
-			before.Updated.Format(time.RFC3339), after.Updated.Format(time.RFC3339))
-	}
+	e.showsLater("after splitting off the shown report", story, "n1", before)
 }
 
 // TestNewSourceOnAMovedSourcesOldURL: a source's URL is corrected
